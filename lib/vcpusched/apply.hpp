@@ -1,0 +1,24 @@
+// Carries out a plan's moves through the hypervisor, one result per move.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "vcpusched/hypervisor.hpp"
+#include "vcpusched/plan.hpp"
+
+namespace vcpusched {
+
+enum class MoveOutcome { Done, DomainGone, Failed, Skipped };
+
+struct MoveResult {
+    Move move;
+    MoveOutcome outcome = MoveOutcome::Skipped;
+    std::string message;  // why it failed; empty when done
+};
+
+// A lost connection stops the run: that move is Failed and the rest Skipped, then the
+// HypervisorError is rethrown so the caller reconnects. Other errors are per move.
+std::vector<MoveResult> apply(const Plan& plan, Hypervisor& hypervisor);
+
+}  // namespace vcpusched
