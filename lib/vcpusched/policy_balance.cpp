@@ -186,15 +186,22 @@ void best_swaps_between(const Placement& pl, const MovableBySlot& movable, int a
 }
 
 // Swaps are searched between the most loaded pCPU and every lighter one, and between the least
-// loaded and every heavier one: O(pCPUs × vCPUs per pCPU × log) instead of all pairs.
-Step best_swap(const Placement& pl, const MovableBySlot& movable, const PolicyConfig& policy) {
+// loaded and every heavier one: O(pCPUs × vCPUs per pCPU × log) instead of all pairs. No swap
+// between two pCPUs can remove more than gap²/2 from Σ load², so pairs that could not beat
+// `floor` (what a swap must beat: twice the best single move) are not searched at all.
+Step best_swap(const Placement& pl, const MovableBySlot& movable, const PolicyConfig& policy,
+               double floor) {
     Step best;
     const int top = most_loaded_target(pl);
     const int bottom = least_loaded_target(pl);
+    auto worth = [&](int a, int b) {
+        double gap = pl.load(a) - pl.load(b);
+        return gap > 0 && gap * gap / 2 > std::max(floor, best.gain.squares);
+    };
     for (int s : pl.targets()) {
-        if (pl.load(s) < pl.load(top))
+        if (worth(top, s))
             best_swaps_between(pl, movable, top, s, policy, best);
-        if (s != top && pl.load(s) > pl.load(bottom))
+        if (s != top && worth(s, bottom))
             best_swaps_between(pl, movable, s, bottom, policy, best);
     }
     return best;
@@ -236,7 +243,9 @@ Plan plan_balance(Placement& pl, const PolicyConfig& policy) {
             break;
         }
         Step single = best_single_move(pl, movable, policy);
-        Step swap = moves + 2 <= max_moves ? best_swap(pl, movable, policy) : Step{};
+        Step swap = moves + 2 <= max_moves
+                        ? best_swap(pl, movable, policy, std::max(0.0, 2 * single.gain.squares))
+                        : Step{};
         const Step* step = choose(single, swap, pl, policy);
         if (!step) {
             stop = "no further move gains ≥ min_gain " + one_decimal(policy.min_gain);
