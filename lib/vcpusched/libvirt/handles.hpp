@@ -7,6 +7,8 @@
 #include <memory>
 #include <type_traits>
 
+#include "vcpusched/libvirt/errors.hpp"
+
 namespace vcpusched::libvirt {
 
 struct ConnectCloser {
@@ -34,7 +36,8 @@ using LibvirtString = std::unique_ptr<char, LibvirtFreer>;
 // A typed-parameter array built with virTypedParamsAdd* (tests build hostile stats this way).
 class TypedParams {
   public:
-    TypedParams() = default;
+    // libvirt's per-thread error state must exist before virTypedParamsAdd* touches it.
+    TypedParams() { silence_libvirt(); }
     TypedParams(const TypedParams&) = delete;
     TypedParams& operator=(const TypedParams&) = delete;
     ~TypedParams() { virTypedParamsFree(params_, count_); }
