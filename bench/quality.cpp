@@ -32,14 +32,15 @@ namespace {
 class Driver {
   public:
     virtual ~Driver() = default;
-    virtual void step() = 0;
+    // Returns the plan's reason.
+    virtual std::string step() = 0;
 };
 
 class CycleDriver : public Driver {
   public:
     CycleDriver(sim::Simulator& sim, const PolicyConfig& policy)
         : cycle_(sim, sim, options(policy), log_) {}
-    void step() override { cycle_.run(); }
+    std::string step() override { return cycle_.run().plan.reason; }
 
   private:
     static CycleOptions options(const PolicyConfig& policy) {
@@ -59,14 +60,18 @@ class GreedyDriver : public Driver {
         : sim_(sim), topology_(sim.topology()) {
         options_.smoothing = policy.smoothing;
     }
-    void step() override {
+    std::string step() override {
         HostSample current = sim_.sample();
+        std::string reason = "baseline";
         if (previous_) {
             LoadReport report = measure(*previous_, current, topology_, history_, options_);
             history_.update(report);
-            apply(greedy_plan(report), sim_);
+            Plan plan = greedy_plan(report);
+            reason = plan.reason;
+            apply(plan, sim_);
         }
         previous_ = std::move(current);
+        return reason;
     }
 
   private:
@@ -135,7 +140,7 @@ QualityResult run_quality(const BenchScenario& scenario, PolicyKind kind,
             const double busiest = *std::max_element(w.pcpu_load.begin(), w.pcpu_load.end());
             rec.ratio = bound > 0 ? busiest / bound : 1.0;
             const auto pins_before = sim.stats().pins;
-            driver->step();
+            rec.note = driver->step();
             rec.moves = static_cast<int>(sim.stats().pins - pins_before);
             r.periods.push_back(rec);
             // Keep the true demands of each segment's last period for its reference.

@@ -18,6 +18,7 @@ struct PeriodRecord {
     double spread = 0;  // points, true demand per pCPU over the period
     double ratio = 1;   // busiest pCPU ÷ lower bound
     int moves = 0;      // pins done by the cycle at the end of this period
+    std::string note;   // the policy's reason for that cycle's plan
 };
 
 // A stretch of periods between two load changes (the first starts at period 1).

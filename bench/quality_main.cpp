@@ -16,9 +16,11 @@ namespace {
 
 constexpr const char* kUsage =
     "usage: vcpusched-bench-quality [--scenarios DIR] [--only NAME]... [--json FILE] [--check]\n"
+    "                               [--trace]\n"
     "  Runs every scenario (bench/scenarios/*.yaml) under balance, count and greedy against\n"
     "  the simulator and prints a markdown table.\n"
-    "  --check  exit 1 when balance misses a target (the ctest `bench` test)\n";
+    "  --check  exit 1 when balance misses a target (the ctest `bench` test)\n"
+    "  --trace  print every period: true spread, max/LB, moves and the plan's reason\n";
 
 }  // namespace
 
@@ -27,6 +29,7 @@ int main(int argc, char** argv) {
     std::string dir = VCPUSCHED_SOURCE_DIR "/bench/scenarios";
     std::string json;
     bool check = false;
+    bool trace = false;
     std::set<std::string> only;
     for (int i = 1; i < argc; ++i) {
         std::string arg = argv[i];
@@ -43,6 +46,8 @@ int main(int argc, char** argv) {
             json = value();
         else if (arg == "--only")
             only.insert(value());
+        else if (arg == "--trace")
+            trace = true;
         else if (arg == "--check")
             check = true;
         else if (arg == "--help" || arg == "-h") {
@@ -67,6 +72,15 @@ int main(int argc, char** argv) {
         for (const auto& s : scenarios)
             for (PolicyKind kind : {PolicyKind::Balance, PolicyKind::Count, PolicyKind::Greedy})
                 results.push_back(run_quality(s, kind, policy));
+        if (trace) {
+            for (const auto& r : results) {
+                std::cout << "## " << r.scenario << " / " << r.policy << "\n";
+                for (std::size_t p = 0; p < r.periods.size(); ++p)
+                    std::cout << "period " << p + 1 << ": spread " << r.periods[p].spread
+                              << " pt, max/LB " << r.periods[p].ratio << ", "
+                              << r.periods[p].moves << " moves: " << r.periods[p].note << "\n";
+            }
+        }
         auto checks = check_targets(scenarios, results, policy.threshold);
         std::cout << markdown_table(results) << "\n";
         std::size_t failed = 0;

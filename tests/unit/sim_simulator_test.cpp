@@ -162,6 +162,16 @@ TEST(SimSimulator, DomainsStartAndStopAtTheirTimesAndRestartWithFreshCounters) {
     EXPECT_EQ(vcpu_of(at5, "a", 0).time_ns, 2'500'000'000U);
 }
 
+TEST(SimSimulator, DomainsRunningAtTimeZeroAreInTheFirstSample) {
+    Scenario s = host4();
+    s.domains.push_back(domain("a", {vcpu(0.5, CpuSet{0})}));
+    Simulator sim(s);
+    auto first = sim.sample();
+    ASSERT_TRUE(has_domain(first, "a"));
+    EXPECT_EQ(vcpu_of(first, "a", 0).time_ns, 0U);
+    EXPECT_EQ(first.taken_at, 0s);
+}
+
 TEST(SimSimulator, SameSeedGivesIdenticalRunsAndAnotherSeedDoesNot) {
     auto make = [](std::uint64_t seed) {
         Scenario s = host4();

@@ -232,6 +232,7 @@ void Simulator::share_pcpus(double length_ns) {
 }
 
 HostSample Simulator::sample() {
+    update_lifecycle();  // a domain starting now is already there, with zero counters
     ++stats_.samples;
     HostSample s;
     s.taken_at = now_;
@@ -267,6 +268,7 @@ HostSample Simulator::sample() {
 }
 
 void Simulator::pin(const VcpuRef& ref, const CpuSet& cpus) {
+    update_lifecycle();
     const std::string where = "sim: pin " + ref.domain_name + " (" + ref.domain_uuid + ") vCPU " +
                               std::to_string(ref.vcpu);
     SimDomain* domain = nullptr;
