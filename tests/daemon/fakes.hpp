@@ -15,7 +15,7 @@
 #include "vcpusched/clock.hpp"
 #include "vcpusched/error.hpp"
 
-namespace vcpusched::daemon::testing {
+namespace vcpusched::daemon::fakes {
 
 using namespace std::chrono_literals;
 using std::chrono::nanoseconds;
@@ -147,4 +147,4 @@ class FakeBalancer : public Balancer {
     bool connected_ = false;
 };
 
-}  // namespace vcpusched::daemon::testing
+}  // namespace vcpusched::daemon::fakes
