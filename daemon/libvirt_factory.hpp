@@ -4,11 +4,13 @@
 #include <memory>
 #include <string>
 
+#include "vcpusched/clock.hpp"
 #include "vcpusched/hypervisor.hpp"
 #include "vcpusched/log.hpp"
 
 namespace vcpusched::daemon {
 
-std::unique_ptr<Hypervisor> open_libvirt(const std::string& uri, Log& log);
+// Connects before returning: the caller sees an unreachable libvirt as a HypervisorError here.
+std::unique_ptr<Hypervisor> open_libvirt(const std::string& uri, Clock& clock, Log& log);
 
 }  // namespace vcpusched::daemon
