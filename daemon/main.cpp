@@ -14,6 +14,7 @@
 #include "once.hpp"
 #include "service.hpp"
 #include "signals.hpp"
+#include "vcpusched/libvirt/event_loop.hpp"
 
 using namespace vcpusched;
 using namespace vcpusched::daemon;
@@ -51,8 +52,18 @@ int run(const CliOptions& options, sigset_t signals) {
     const bool to_journal = logs_to_journal(config.log_target, std::getenv("JOURNAL_STREAM"));
     Logger log(config.log_level, to_journal ? &journal : nullptr, clock);
     SigtimedwaitWaiter waiter(signals, clock);
-    CycleBalancer balancer([&log](const std::string& uri) { return open_libvirt(uri, log); }, clock,
-                           log, cycle_options(config));
+    // libvirt's event thread: after the signal mask (it inherits it), before any connection.
+    std::optional<libvirt::EventLoop> events;
+    try {
+        events.emplace();
+    } catch (const std::exception& e) {
+        log.write(LogLevel::Warn, std::string("no libvirt events (re-pins by others are seen "
+                                              "later, by re-reading): ") +
+                                      e.what());
+    }
+    CycleBalancer balancer(
+        [&clock, &log](const std::string& uri) { return open_libvirt(uri, clock, log); }, clock,
+        log, cycle_options(config));
     if (!options.config_named && !std::filesystem::exists(options.config_path))
         log.write(LogLevel::Info, options.config_path + " not found: running on built-in defaults");
 
