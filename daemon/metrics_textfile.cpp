@@ -219,12 +219,14 @@ void write_textfile(const std::string& path, std::string_view text) {
 void MetricsTextfile::cycle_done(const CycleReport& report,
                                  std::chrono::system_clock::time_point finished) {
     counters_.count(report, finished);
-    write_textfile(path_, format_metrics(counters_, &report));
+    if (!path_.empty())
+        write_textfile(path_, format_metrics(counters_, &report));
 }
 
 void MetricsTextfile::disconnected() {
     counters_.connected = false;
-    write_textfile(path_, format_metrics(counters_, nullptr));
+    if (!path_.empty())
+        write_textfile(path_, format_metrics(counters_, nullptr));
 }
 
 }  // namespace vcpusched::daemon

@@ -33,15 +33,18 @@ std::string format_metrics(const MetricsCounters& counters, const CycleReport* l
 // it), makes it world-readable, renames it over `path`. Throws Error naming the path.
 void write_textfile(const std::string& path, std::string_view text);
 
-// The daemon's metrics output: counts cycles and rewrites the file after each one.
+// The daemon's metrics output: counts cycles and, when it has a path, rewrites the file after
+// each one. The counters survive a change of path (a reload).
 class MetricsTextfile {
   public:
-    explicit MetricsTextfile(std::string path) : path_(std::move(path)) {}
+    explicit MetricsTextfile(std::string path = "") : path_(std::move(path)) {}
 
     // After a cycle that completed; throws Error when the file cannot be written.
     void cycle_done(const CycleReport& report, std::chrono::system_clock::time_point finished);
     // While libvirt is unreachable: connection state and counters only.
     void disconnected();
+    // "" = no file from now on.
+    void set_path(std::string path) { path_ = std::move(path); }
 
     const std::string& path() const { return path_; }
     const MetricsCounters& counters() const { return counters_; }

@@ -387,6 +387,19 @@ TEST(MetricsTextfile, RewritesTheFileAfterEachCycleAndOnDisconnect) {
     EXPECT_EQ(e.count("vcpu_scheduler_vcpu_pcpu"), 0U);
 }
 
+TEST(MetricsTextfile, WithoutPathCountsButWritesNothingAndKeepsCountsOverPathChange) {
+    TempDir dir;
+    MetricsTextfile metrics;
+    metrics.cycle_done(web01_spread_out(MoveOutcome::Done), kFinished);
+    EXPECT_TRUE(std::filesystem::is_empty(dir.path));
+    metrics.set_path((dir.path / "m.prom").string());  // as on a reload that sets metrics.textfile
+    metrics.cycle_done(web01_spread_out(MoveOutcome::Failed), kFinished + 2s);
+    const Exposition e = parse_exposition(read_file(dir.path / "m.prom"));
+    EXPECT_EQ(e.value("vcpu_scheduler_cycles_total"), "2");
+    EXPECT_EQ(e.value("vcpu_scheduler_moves_total"), "1");
+    EXPECT_EQ(e.value("vcpu_scheduler_pin_failures_total"), "1");
+}
+
 // Prometheus' own linter, where Debian's prometheus package is installed (it is large, so
 // scripts/install-deps leaves it out; VCPUSCHED_EXTRA_PACKAGES=prometheus brings it).
 TEST(MetricsTextfile, PromtoolAcceptsTheFile) {
