@@ -20,5 +20,7 @@ struct MoveResult {
 // A lost connection stops the run: that move is Failed and the rest Skipped, then the
 // HypervisorError is rethrown so the caller reconnects. Other errors are per move.
 std::vector<MoveResult> apply(const Plan& plan, Hypervisor& hypervisor);
+// The same, filling `results` as it goes so that a caller still has them when it throws.
+void apply(const Plan& plan, Hypervisor& hypervisor, std::vector<MoveResult>& results);
 
 }  // namespace vcpusched

@@ -18,8 +18,8 @@ namespace vcpusched {
 
 struct CycleOptions {
     PolicyConfig policy;
-    MeasureOptions measure;
-    bool dry_run = false;  // plan but never pin
+    MeasureOptions measure;  // its smoothing is taken from policy.smoothing, the operator's knob
+    bool dry_run = false;    // plan but never pin
 };
 
 struct CycleReport {
@@ -44,6 +44,8 @@ class Cycle {
     void reset();
 
   private:
+    void record_done(const std::vector<MoveResult>& results);
+
     Hypervisor& hypervisor_;
     Clock& clock_;
     CycleOptions options_;

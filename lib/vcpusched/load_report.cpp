@@ -19,6 +19,12 @@ double spread_points(const std::vector<double>& loads) {
     return std::sqrt(var) * 100.0;
 }
 
+CpuSet load_pcpus(const VcpuLoad& v, const CpuSet& online) {
+    if (v.pcpu >= 0)
+        return online.contains(v.pcpu) ? CpuSet{v.pcpu} : CpuSet{};
+    return v.affinity.empty() ? online : v.affinity & online;
+}
+
 double LoadReport::spread() const {
     std::vector<double> loads;
     loads.reserve(pcpus.size());

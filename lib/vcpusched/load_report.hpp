@@ -16,6 +16,7 @@ struct VcpuLoad {
     double run = 0;          // share spent running
     double delay = 0;        // share spent runnable but waiting for a pCPU
     double demand = 0;       // what it would use unconstrained, in [0, 1]
+    bool starved = false;    // on a saturated pCPU (or all of its affinity saturated)
     bool uncertain = false;  // demand guessed on a saturated pCPU without unstarved history
     bool fresh = false;      // no usable previous counters (new, restarted): demand is a guess
 };
@@ -35,6 +36,10 @@ struct LoadReport {
     // Population standard deviation of pCPU load, in percentage points.
     double spread() const;
 };
+
+// The online pCPUs a vCPU's demand counts on: its own pCPU when placed (none when that pCPU is
+// offline); when unplaced, its affinity (every online pCPU when unknown), shared evenly.
+CpuSet load_pcpus(const VcpuLoad& v, const CpuSet& online);
 
 // Population standard deviation of loads (fractions), in percentage points.
 double spread_points(const std::vector<double>& loads);

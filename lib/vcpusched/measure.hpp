@@ -22,7 +22,8 @@ class DemandHistory {
   public:
     struct Entry {
         double smoothed = 0;
-        double unstarved = -1;  // -1 = never measured unstarved
+        double unstarved = -1;   // -1 = never measured unstarved
+        bool uncertain = false;  // smoothed holds a saturated guess, not a measurement
     };
     const Entry* find(const VcpuRef& v) const;
     // Takes the report's demands as the new memory; forgets vCPUs that are gone.

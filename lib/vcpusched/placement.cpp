@@ -1,0 +1,132 @@
+// Placement: builds the policies' working state from a LoadReport and turns it into a Plan.
+#include "vcpusched/placement.hpp"
+
+#include "vcpusched/policy.hpp"
+
+namespace vcpusched {
+
+Placement::Placement(const LoadReport& report, const Topology& topology, const PolicyConfig& policy,
+                     const MoveHistory& history)
+    : report_(report), online_(topology.online()) {
+    for (const auto& p : report.pcpus)
+        ids_.push_back(p.id);
+    index_ = PcpuIndex(ids_);
+    loads_.assign(ids_.size(), 0);
+    guessed_.assign(ids_.size(), 0);
+    const CpuSet targets = target_pcpus(topology, policy);
+    for (std::size_t s = 0; s < ids_.size(); ++s) {
+        is_target_.push_back(targets.contains(ids_[s]));
+        if (is_target_.back())
+            targets_.push_back(static_cast<int>(s));
+    }
+
+    // Loads are recomputed from the vCPUs so that the plan's arithmetic is its own.
+    const std::string* last_name = nullptr;
+    bool last_managed = false;
+    vcpus_.reserve(report.vcpus.size());
+    std::vector<std::size_t> unplaced;
+    for (std::size_t i = 0; i < report.vcpus.size(); ++i) {
+        const VcpuLoad& v = report.vcpus[i];
+        PlacedVcpu p;
+        p.report_index = i;
+        p.demand = v.demand;
+        p.low = v.uncertain ? std::min(v.run, v.demand) : v.demand;
+        if (!last_name || *last_name != v.ref.domain_name) {
+            last_name = &v.ref.domain_name;
+            last_managed = domain_managed(v.ref.domain_name, policy);
+        }
+        p.managed = last_managed;
+        p.slot = v.pcpu >= 0 ? index_(v.pcpu) : -1;
+        bool on_target = p.slot >= 0 && is_target_[static_cast<std::size_t>(p.slot)];
+        p.needs_place = p.managed && !on_target;
+        p.movable = p.managed && on_target && !history.cooling(v.ref, policy.cooldown);
+        if (p.slot >= 0) {
+            loads_[static_cast<std::size_t>(p.slot)] += v.demand;
+            guessed_[static_cast<std::size_t>(p.slot)] += p.demand - p.low;
+        } else if (v.pcpu < 0) {
+            unplaced.push_back(i);
+        }
+        vcpus_.push_back(p);
+    }
+    for (int s : targets_)
+        spread_.add(loads_[static_cast<std::size_t>(s)]);
+    spread_unplaced(unplaced, 1);
+    initial_loads_ = loads_;
+    initial_spread_ = spread_.spread();
+}
+
+void Placement::change_load(int slot, double delta) {
+    auto s = static_cast<std::size_t>(slot);
+    double before = loads_[s];
+    loads_[s] += delta;
+    if (is_target_[s])
+        spread_.change(before, loads_[s]);
+}
+
+void Placement::spread_unplaced(const std::vector<std::size_t>& vs, double sign) {
+    for (std::size_t i = 0; i < vs.size();) {
+        const VcpuLoad& first = report_.vcpus[vcpus_[vs[i]].report_index];
+        double sum = 0;
+        std::size_t j = i;
+        for (; j < vs.size(); ++j) {
+            const PlacedVcpu& p = vcpus_[vs[j]];
+            if (!(report_.vcpus[p.report_index].affinity == first.affinity))
+                break;
+            sum += p.demand;
+        }
+        CpuSet where = load_pcpus(first, online_);
+        double share = sign * sum / static_cast<double>(std::max<std::size_t>(1, where.count()));
+        for (int id : where.cpus())
+            if (int s = index_(id); s >= 0)
+                change_load(s, share);
+        i = j;
+    }
+}
+
+void Placement::lift(const std::vector<std::size_t>& vs) {
+    std::vector<std::size_t> unplaced;
+    for (std::size_t v : vs) {
+        PlacedVcpu& p = vcpus_[v];
+        if (p.lifted)
+            continue;
+        if (p.slot >= 0) {
+            change_load(p.slot, -p.demand);
+            guessed_[static_cast<std::size_t>(p.slot)] -= p.demand - p.low;
+        } else if (report_.vcpus[p.report_index].pcpu < 0) {
+            unplaced.push_back(v);
+        }
+        p.slot = -1;
+        p.lifted = true;
+    }
+    spread_unplaced(unplaced, -1);
+}
+
+void Placement::put(std::size_t v, int to) {
+    PlacedVcpu& p = vcpus_[v];
+    const VcpuLoad& load = report_.vcpus[p.report_index];
+    change_load(to, p.demand);
+    guessed_[static_cast<std::size_t>(to)] += p.demand - p.low;
+    moves_.push_back(Move{load.ref, load.pcpu, id(to), p.demand});
+    p.slot = to;
+    p.lifted = false;
+    p.moved = true;
+    p.movable = false;
+    p.needs_place = false;
+}
+
+Plan Placement::finish(std::string reason) const {
+    Plan plan;
+    plan.moves = moves_;
+    plan.pcpu_ids = ids_;
+    plan.load_before = initial_loads_;
+    plan.load_after = loads_;
+    plan.spread_before = initial_spread_;
+    std::vector<double> after;
+    for (int s : targets_)
+        after.push_back(loads_[static_cast<std::size_t>(s)]);
+    plan.spread_after = spread_points(after);  // exact, free of the running sums' rounding
+    plan.reason = std::move(reason);
+    return plan;
+}
+
+}  // namespace vcpusched

@@ -1,0 +1,85 @@
+// The working assignment a policy edits: where each vCPU sits, per-pCPU load, the moves so far.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "vcpusched/load_report.hpp"
+#include "vcpusched/pcpu_index.hpp"
+#include "vcpusched/plan.hpp"
+#include "vcpusched/policy_config.hpp"
+#include "vcpusched/spread_tracker.hpp"
+#include "vcpusched/topology.hpp"
+
+namespace vcpusched {
+
+// A vCPU as the policies see it.
+struct PlacedVcpu {
+    std::size_t report_index = 0;  // into LoadReport::vcpus
+    int slot = -1;                 // pCPU slot it sits on; -1 = unplaced or on an offline pCPU
+    double demand = 0;
+    double low = 0;            // lower bound of demand (its run share when the demand is a guess)
+    bool managed = false;      // its domain is under our control
+    bool movable = false;      // managed, placed on a target pCPU, not cooling down
+    bool needs_place = false;  // managed but not on a target pCPU (unplaced, reserved, offline)
+    bool moved = false;        // already moved by this plan
+    bool lifted = false;       // its load is counted nowhere until put() (mid-move)
+};
+
+class Placement {
+  public:
+    Placement(const LoadReport& report, const Topology& topology, const PolicyConfig& policy,
+              const MoveHistory& history);
+
+    std::size_t slots() const { return ids_.size(); }
+    int id(int slot) const { return ids_[static_cast<std::size_t>(slot)]; }
+    double load(int slot) const { return loads_[static_cast<std::size_t>(slot)]; }
+    // How much of a slot's load is guesswork: Σ (demand − low) of its vCPUs.
+    double guessed(int slot) const { return guessed_[static_cast<std::size_t>(slot)]; }
+    // Target slots (online ∩ allowed − reserved), in pCPU id order.
+    const std::vector<int>& targets() const { return targets_; }
+    bool is_target(int slot) const { return is_target_[static_cast<std::size_t>(slot)]; }
+    std::vector<PlacedVcpu>& vcpus() { return vcpus_; }
+    const std::vector<PlacedVcpu>& vcpus() const { return vcpus_; }
+    // Spread over the target pCPUs, in points; what the balance policy minimises.
+    double spread() const { return spread_.spread(); }
+    const SpreadTracker& tracker() const { return spread_; }
+    std::size_t moves() const { return moves_.size(); }
+    double initial_spread() const { return initial_spread_; }
+
+    // Moves vCPU v (an index into vcpus()) to target slot `to`, updating loads and the spread.
+    void move(std::size_t v, int to) {
+        lift(v);
+        put(v, to);
+    }
+    // Takes v's load off wherever it counts now (its pCPU, or its affinity when unplaced).
+    void lift(std::size_t v) { lift(std::vector<std::size_t>{v}); }
+    // The same for many; cheaper than one by one when many unplaced vCPUs share an affinity.
+    void lift(const std::vector<std::size_t>& vs);
+    // Puts a lifted v on target slot `to` and records the move.
+    void put(std::size_t v, int to);
+    Plan finish(std::string reason) const;
+
+  private:
+    void change_load(int slot, double delta);
+    // Adds sign × demand of unplaced vCPUs evenly over their affinity, one pass per run of
+    // equal affinities (usually they all share one) rather than one per vCPU.
+    void spread_unplaced(const std::vector<std::size_t>& vs, double sign);
+
+    const LoadReport& report_;
+    CpuSet online_;
+    std::vector<int> ids_;
+    PcpuIndex index_;
+    std::vector<double> loads_;
+    std::vector<double> initial_loads_;
+    std::vector<double> guessed_;
+    std::vector<bool> is_target_;
+    std::vector<int> targets_;
+    std::vector<PlacedVcpu> vcpus_;
+    SpreadTracker spread_;
+    double initial_spread_ = 0;
+    std::vector<Move> moves_;
+};
+
+}  // namespace vcpusched

@@ -1,0 +1,161 @@
+// plan() mechanics: targets, domain filter, determinism, reasons, swaps, guessed demands.
+#include "vcpusched/policy.hpp"
+
+#include <gtest/gtest.h>
+
+#include "report_builder.hpp"
+
+namespace vcpusched {
+namespace {
+
+using testing::ReportBuilder;
+
+TEST(TargetPcpus, AreOnlineAndAllowedMinusReserved) {
+    PolicyConfig p;
+    EXPECT_EQ(target_pcpus(Topology::flat(4), p), CpuSet::parse("0-3"));
+    p.allowed = CpuSet::parse("1-7");
+    p.reserved = CpuSet{2};
+    EXPECT_EQ(target_pcpus(Topology::flat(4), p), CpuSet::parse("1,3"));
+}
+
+TEST(DomainManaged, FollowsIncludeAndExcludeGlobs) {
+    PolicyConfig p;
+    EXPECT_TRUE(domain_managed("anything", p));
+    p.exclude = {"db-*", "infra"};
+    EXPECT_FALSE(domain_managed("db-1", p));
+    EXPECT_FALSE(domain_managed("infra", p));
+    EXPECT_TRUE(domain_managed("web-1", p));
+    p.include = {"web-?", "db-*"};
+    EXPECT_TRUE(domain_managed("web-1", p));
+    EXPECT_FALSE(domain_managed("web-10", p));
+    EXPECT_FALSE(domain_managed("db-1", p));  // exclude wins over include
+}
+
+TEST(Plan, IsDeterministic) {
+    ReportBuilder b(4);
+    for (int i = 0; i < 12; ++i)
+        b.vcpu("vm" + std::to_string(i % 5), i, 0.05 + 0.07 * (i % 4), std::to_string(i % 2));
+    auto report = b.build();
+    Plan first = plan(report, b.topology(), PolicyConfig{}, MoveHistory{});
+    Plan second = plan(report, b.topology(), PolicyConfig{}, MoveHistory{});
+    ASSERT_FALSE(first.moves.empty());
+    ASSERT_EQ(first.moves.size(), second.moves.size());
+    for (std::size_t i = 0; i < first.moves.size(); ++i) {
+        EXPECT_EQ(first.moves[i].vcpu, second.moves[i].vcpu);
+        EXPECT_EQ(first.moves[i].to, second.moves[i].to);
+    }
+    EXPECT_EQ(first.reason, second.reason);
+    EXPECT_EQ(first.load_after, second.load_after);
+}
+
+TEST(Plan, CarriesLoadsBeforeAndAfterAndAOneLineReason) {
+    ReportBuilder b(2);
+    b.vcpu("a", 0, 0.4, "0").vcpu("b", 0, 0.4, "0");
+    Plan p = plan(b.build(), b.topology(), PolicyConfig{}, MoveHistory{});
+    ASSERT_EQ(p.moves.size(), 1U);
+    EXPECT_EQ(p.pcpu_ids, (std::vector<int>{0, 1}));
+    EXPECT_NEAR(p.load_before[0], 0.8, 1e-9);
+    EXPECT_NEAR(p.load_after[0], 0.4, 1e-9);
+    EXPECT_NEAR(p.load_after[1], 0.4, 1e-9);
+    EXPECT_NEAR(p.spread_before, 40.0, 1e-9);
+    EXPECT_NEAR(p.spread_after, 0.0, 1e-9);
+    EXPECT_EQ(p.reason, "spread 40.0 → 0.0 points with 1 move");
+    EXPECT_EQ(p.reason.find('\n'), std::string::npos);
+}
+
+TEST(Plan, BalancedReasonNamesSpreadAndThreshold) {
+    ReportBuilder b(2);
+    b.vcpu("a", 0, 0.42, "0").vcpu("b", 0, 0.38, "1");
+    Plan p = plan(b.build(), b.topology(), PolicyConfig{}, MoveHistory{});
+    EXPECT_TRUE(p.moves.empty());
+    EXPECT_EQ(p.reason, "balanced: spread 2.0 ≤ threshold 5.0");
+}
+
+TEST(Plan, SwapsWhenNoSingleMoveHelps) {
+    // 1.0 against 0.6: moving either 0.5 overshoots; exchanging 0.5 for 0.2 lands at 0.7/0.9.
+    ReportBuilder b(2);
+    b.vcpu("a", 0, 0.5, "0").vcpu("b", 0, 0.5, "0").vcpu("c", 0, 0.4, "1").vcpu("d", 0, 0.2, "1");
+    Plan p = plan(b.build(), b.topology(), PolicyConfig{}, MoveHistory{});
+    ASSERT_EQ(p.moves.size(), 2U);
+    EXPECT_EQ(p.moves[0].from, 0);
+    EXPECT_EQ(p.moves[0].to, 1);
+    EXPECT_EQ(p.moves[1].from, 1);
+    EXPECT_EQ(p.moves[1].to, 0);
+    EXPECT_NE(p.reason.find("1 swap"), std::string::npos) << p.reason;
+    EXPECT_LT(p.spread_after, p.spread_before - 5);
+}
+
+TEST(Plan, PrefersOneMoveOverASwap) {
+    ReportBuilder b(2);
+    b.vcpu("a", 0, 0.6, "0").vcpu("b", 0, 0.2, "0").vcpu("c", 0, 0.5, "1");
+    Plan p = plan(b.build(), b.topology(), PolicyConfig{}, MoveHistory{});
+    ASSERT_EQ(p.moves.size(), 1U);
+    EXPECT_EQ(p.moves[0].vcpu.domain_name, "b");
+}
+
+TEST(Plan, MoveThatPaysOnlyIfAGuessIsRightIsNotMade) {
+    // a is starved: it ran 30 % and reads 100 %. If the guess were right, moving x off pCPU 0
+    // would help; if a really wants 30 %, pCPU 0 is the light one and the move hurts.
+    ReportBuilder guessed(3);
+    guessed.guessed_vcpu("a", 0, 0.3, 1.0, "0")
+        .vcpu("x", 0, 0.4, "0")
+        .vcpu("b", 0, 0.6, "1")
+        .vcpu("c", 0, 0.6, "2");
+    Plan p = plan(guessed.build(), guessed.topology(), PolicyConfig{}, MoveHistory{});
+    EXPECT_TRUE(p.moves.empty()) << p.reason;
+
+    // The same loads measured, not guessed: x moves.
+    ReportBuilder measured(3);
+    measured.vcpu("a", 0, 1.0, "0")
+        .vcpu("x", 0, 0.4, "0")
+        .vcpu("b", 0, 0.6, "1")
+        .vcpu("c", 0, 0.6, "2");
+    Plan q = plan(measured.build(), measured.topology(), PolicyConfig{}, MoveHistory{});
+    ASSERT_EQ(q.moves.size(), 1U);
+    EXPECT_EQ(q.moves[0].vcpu.domain_name, "x");
+}
+
+TEST(Plan, MinGainStopsMovesThatBarelyHelp) {
+    ReportBuilder b(3);
+    b.vcpu("a", 0, 0.5, "0").vcpu("b", 0, 0.1, "0").vcpu("c", 0, 0.45, "1").vcpu("d", 0, 0.45, "2");
+    PolicyConfig p;
+    p.threshold = 1;
+    p.min_gain = 50;
+    Plan none = plan(b.build(), b.topology(), p, MoveHistory{});
+    EXPECT_TRUE(none.moves.empty());
+    EXPECT_NE(none.reason.find("min_gain"), std::string::npos) << none.reason;
+    p.min_gain = 1;
+    EXPECT_FALSE(plan(b.build(), b.topology(), p, MoveHistory{}).moves.empty());
+}
+
+TEST(Plan, NoTargetPcpusMeansNoMoves) {
+    ReportBuilder b(2);
+    b.vcpu("a", 0, 0.9, "0").vcpu("b", 0, 0.9, "0");
+    PolicyConfig p;
+    p.reserved = CpuSet::parse("0-1");
+    Plan none = plan(b.build(), b.topology(), p, MoveHistory{});
+    EXPECT_TRUE(none.moves.empty());
+    EXPECT_NE(none.reason.find("no target"), std::string::npos);
+}
+
+TEST(Plan, EmptyHostIsBalanced) {
+    ReportBuilder b(4);
+    Plan p = plan(b.build(), b.topology(), PolicyConfig{}, MoveHistory{});
+    EXPECT_TRUE(p.moves.empty());
+    EXPECT_EQ(p.spread_after, 0);
+}
+
+TEST(MoveHistory, CoolsForCooldownCycles) {
+    MoveHistory h;
+    VcpuRef v{"u", "a", 0};
+    h.cycle = 10;
+    h.record(v);
+    h.cycle = 12;
+    EXPECT_TRUE(h.cooling(v, 3));
+    h.cycle = 13;
+    EXPECT_FALSE(h.cooling(v, 3));
+    EXPECT_FALSE(h.cooling(VcpuRef{"u", "a", 1}, 3));
+}
+
+}  // namespace
+}  // namespace vcpusched
