@@ -38,9 +38,40 @@ Gain step_gain(const Placement& pl, const PlacedVcpu& x, const PlacedVcpu* y, in
     return g;
 }
 
+// On a host with a shape, a step is also priced by what it does to SMT overlap and locality.
+// Overlap: while two siblings both run, each does less work (TopologyPolicy::smt_penalty), and
+// the time both are busy is about the product of their loads, so the objective becomes
+// Σ load² + 2·smt_penalty·Σ_{sibling pairs} load_p·load_q. Moving δ from a to b changes the
+// pair sum by δ·(S_b − S_a) (S = the siblings' load), less δ² when a and b are siblings.
+// Locality: the target counts as `cost` points busier, which ranks an in-node target above an
+// equally good remote one, and the step must gain min_gain + cost to be made at all.
+void price_topology(Gain& g, const Placement& pl, std::size_t x, const std::size_t* y, int a,
+                    int b) {
+    const SlotTopology& topo = pl.topo();
+    const double delta = pl.vcpus()[x].demand - (y ? pl.vcpus()[*y].demand : 0);
+    if (topo.smt()) {
+        double overlap = delta * (pl.sibling_load(b) - pl.sibling_load(a));
+        if (topo.are_siblings(a, b))
+            overlap -= delta * delta;
+        g.squares -= 2 * topo.policy().smt_penalty * overlap;
+    }
+    g.cost = pl.locality_cost(x, b);
+    if (y)
+        g.cost = std::max(g.cost, pl.locality_cost(*y, a));
+    g.squares -= 2 * std::abs(delta) * g.cost / 100;
+}
+
+Gain priced(const Placement& pl, std::size_t x, const std::size_t* y, int a, int b) {
+    Gain g = step_gain(pl, pl.vcpus()[x], y ? &pl.vcpus()[*y] : nullptr, a, b);
+    if (pl.topo().active())
+        price_topology(g, pl, x, y, a, b);
+    return g;
+}
+
 // Keeps the candidate that lowers the host's spread most among those worth a move.
 void consider(Step& best, const Step& candidate, const PolicyConfig& policy) {
-    if (candidate.gain.pair < policy.min_gain - kEps || candidate.gain.squares <= kEps * kEps)
+    if (candidate.gain.pair < policy.min_gain + candidate.gain.cost - kEps ||
+        candidate.gain.squares <= kEps * kEps)
         return;
     if (candidate.gain.squares > best.gain.squares)
         best = candidate;
@@ -65,7 +96,8 @@ void best_swaps_between(const Placement& pl, const MovableBySlot& movable, int a
             const PlacedVcpu& vy = pl.vcpus()[*cand];
             if (vy.demand >= vx.demand)
                 continue;  // a swap must carry load from a to b
-            consider(best, Step{step_gain(pl, vx, &vy, a, b), x, *cand, a, b}, policy);
+            const std::size_t y = *cand;
+            consider(best, Step{priced(pl, x, &y, a, b), x, y, a, b}, policy);
         }
     }
 }
@@ -96,8 +128,67 @@ int most_loaded_target(const Placement& pl) {
     return best;
 }
 
+namespace {
+
+// The two least loaded targets of each group (node or cache) and of the host, by a key that
+// adds the siblings' overlap: the only targets a single move from anywhere needs to try.
+struct LeastTwo {
+    int first = -1;
+    int second = -1;
+    void offer(int s, const std::vector<double>& key) {
+        auto k = static_cast<std::size_t>(s);
+        if (first < 0 || key[k] < key[static_cast<std::size_t>(first)]) {
+            second = first;
+            first = s;
+        } else if (second < 0 || key[k] < key[static_cast<std::size_t>(second)]) {
+            second = s;
+        }
+    }
+    int other_than(int s) const { return s == first ? second : first; }
+};
+
+Step best_single_move_topology(const Placement& pl, const MovableBySlot& movable,
+                               const PolicyConfig& policy) {
+    const SlotTopology& topo = pl.topo();
+    std::vector<double> key(pl.slots(), 0);
+    for (int s : pl.targets())
+        key[static_cast<std::size_t>(s)] =
+            pl.load(s) + (topo.smt() ? topo.policy().smt_penalty * pl.sibling_load(s) : 0);
+    LeastTwo host;
+    std::vector<LeastTwo> node(static_cast<std::size_t>(topo.nodes()));
+    std::vector<LeastTwo> cache(static_cast<std::size_t>(topo.caches()));
+    for (int s : pl.targets()) {
+        host.offer(s, key);
+        node[static_cast<std::size_t>(topo.node(s))].offer(s, key);
+        cache[static_cast<std::size_t>(topo.cache(s))].offer(s, key);
+    }
+    Step best;
+    for (int a : pl.targets()) {
+        const int near[] = {host.other_than(a),
+                            node[static_cast<std::size_t>(topo.node(a))].other_than(a),
+                            cache[static_cast<std::size_t>(topo.cache(a))].other_than(a)};
+        for (std::size_t x : movable.on(a)) {
+            const int home = pl.vcpus()[x].home;
+            const int at_home = home >= 0 ? node[static_cast<std::size_t>(home)].other_than(a) : -1;
+            for (int b : near)
+                if (b >= 0 && b != a)
+                    consider(best, Step{priced(pl, x, nullptr, a, b), x, std::nullopt, a, b},
+                             policy);
+            if (at_home >= 0 && at_home != a)
+                consider(best,
+                         Step{priced(pl, x, nullptr, a, at_home), x, std::nullopt, a, at_home},
+                         policy);
+        }
+    }
+    return best;
+}
+
+}  // namespace
+
 Step best_single_move(const Placement& pl, const MovableBySlot& movable,
                       const PolicyConfig& policy) {
+    if (pl.topo().active())
+        return best_single_move_topology(pl, movable, policy);
     // Moving demand d from a to b changes the sum of squares by 2d(lb − la + d): the best
     // target for any vCPU is the least loaded one other than its own.
     const int first = least_loaded_target(pl);

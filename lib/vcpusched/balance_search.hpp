@@ -23,6 +23,9 @@ struct Gain {
     double squares = kNoGain;
     // Points by which the spread of the two pCPUs involved falls: the hysteresis (min_gain).
     double pair = kNoGain;
+    // Points of locality the step gives up (cache, node, domain's node); the step must gain
+    // min_gain + cost in `pair`. Always 0 on a flat host.
+    double cost = 0;
 };
 
 // One greedy step: x goes from slot a to slot b; for a swap, y comes back from b to a.

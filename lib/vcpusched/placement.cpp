@@ -1,6 +1,8 @@
 // Placement: builds the policies' working state from a LoadReport and turns it into a Plan.
 #include "vcpusched/placement.hpp"
 
+#include <algorithm>
+
 #include "vcpusched/policy.hpp"
 
 namespace vcpusched {
@@ -28,6 +30,7 @@ Placement::Placement(const LoadReport& report, const Topology& topology, const P
     for (const auto& p : report.pcpus)
         ids_.push_back(p.id);
     index_ = PcpuIndex(ids_);
+    topo_ = SlotTopology(ids_, topology, policy.topology);
     loads_.assign(ids_.size(), 0);
     guessed_.assign(ids_.size(), 0);
     const CpuSet targets = target_pcpus(topology, policy);
@@ -77,6 +80,40 @@ Placement::Placement(const LoadReport& report, const Topology& topology, const P
     spread_unplaced(unplaced, 1);
     initial_loads_ = loads_;
     initial_spread_ = spread_.spread();
+    if (topo_.active() && topo_.nodes() > 1 && policy.topology.keep_domain_on_node)
+        find_homes();
+}
+
+// A domain's home is the node holding most of its placed vCPUs (ties: the lowest group).
+void Placement::find_homes() {
+    std::vector<int> count(static_cast<std::size_t>(topo_.nodes()));
+    for (std::size_t i = 0; i < vcpus_.size();) {
+        const std::string& uuid = report_.vcpus[vcpus_[i].report_index].ref.domain_uuid;
+        std::size_t j = i;
+        std::fill(count.begin(), count.end(), 0);
+        for (; j < vcpus_.size() && report_.vcpus[vcpus_[j].report_index].ref.domain_uuid == uuid;
+             ++j)
+            if (vcpus_[j].slot >= 0)
+                ++count[static_cast<std::size_t>(topo_.node(vcpus_[j].slot))];
+        int home = -1;
+        for (std::size_t n = 0; n < count.size(); ++n)
+            if (count[n] > 0 && (home < 0 || count[n] > count[static_cast<std::size_t>(home)]))
+                home = static_cast<int>(n);
+        for (std::size_t k = i; k < j; ++k)
+            vcpus_[k].home = home;
+        i = j;
+    }
+}
+
+double Placement::locality_cost(std::size_t v, int to) const {
+    if (!topo_.active())
+        return 0;
+    const PlacedVcpu& p = vcpus_[v];
+    double cost = p.slot >= 0 ? topo_.crossing_cost(p.slot, to) : 0;
+    // Leaving the domain's node splits the domain, whatever node the vCPU came from.
+    if (p.home >= 0 && topo_.node(to) != p.home && (p.slot < 0 || topo_.node(p.slot) == p.home))
+        cost += topo_.policy().cross_node_gain;
+    return cost;
 }
 
 void Placement::change_load(int slot, double delta) {

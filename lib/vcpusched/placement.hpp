@@ -9,6 +9,7 @@
 #include "vcpusched/pcpu_index.hpp"
 #include "vcpusched/plan.hpp"
 #include "vcpusched/policy_config.hpp"
+#include "vcpusched/slot_topology.hpp"
 #include "vcpusched/spread_tracker.hpp"
 #include "vcpusched/topology.hpp"
 
@@ -25,6 +26,7 @@ struct PlacedVcpu {
     bool needs_place = false;  // managed but not on a target pCPU (unplaced, reserved, offline)
     bool moved = false;        // already moved by this plan
     bool lifted = false;       // its load is counted nowhere until put() (mid-move)
+    int home = -1;  // node group holding most of its domain's placed vCPUs (-1 = none/flat)
 };
 
 class Placement {
@@ -42,10 +44,24 @@ class Placement {
     bool is_target(int slot) const { return is_target_[static_cast<std::size_t>(slot)]; }
     std::vector<PlacedVcpu>& vcpus() { return vcpus_; }
     const std::vector<PlacedVcpu>& vcpus() const { return vcpus_; }
+    const VcpuLoad& report_vcpu(std::size_t v) const {
+        return report_.vcpus[vcpus_[v].report_index];
+    }
     // Spread over the target pCPUs, in points; what the balance policy minimises.
     double spread() const { return spread_.spread(); }
     const SpreadTracker& tracker() const { return spread_; }
     std::size_t moves() const { return moves_.size(); }
+    const SlotTopology& topo() const { return topo_; }
+    // Σ load of the slot's SMT siblings: how busy the rest of its core is.
+    double sibling_load(int slot) const {
+        double sum = 0;
+        for (int s : topo_.siblings(slot))
+            sum += loads_[static_cast<std::size_t>(s)];
+        return sum;
+    }
+    // Points a move of vCPU v to slot `to` must gain on top of min_gain for the locality it
+    // gives up: its cache, its node, and its domain's node.
+    double locality_cost(std::size_t v, int to) const;
     double initial_spread() const { return initial_spread_; }
 
     // Moves vCPU v (an index into vcpus()) to target slot `to`, updating loads and the spread.
@@ -66,11 +82,13 @@ class Placement {
     // Adds sign × demand of unplaced vCPUs evenly over their affinity, one pass per run of
     // equal affinities (usually they all share one) rather than one per vCPU.
     void spread_unplaced(const std::vector<std::size_t>& vs, double sign);
+    void find_homes();
 
     const LoadReport& report_;
     CpuSet online_;
     std::vector<int> ids_;
     PcpuIndex index_;
+    SlotTopology topo_;
     std::vector<double> loads_;
     std::vector<double> initial_loads_;
     std::vector<double> guessed_;

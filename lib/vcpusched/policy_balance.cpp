@@ -14,7 +14,10 @@ constexpr double kEps = kBalanceEps;
 
 // Largest demand first onto the least loaded target: the classic greedy bin balancing. All are
 // lifted first, so the targets' loads only grow and a heap keeps the least loaded at hand.
-std::size_t place_unplaced(Placement& pl) {
+void place_on_topology(Placement& pl, std::vector<std::size_t>& order,
+                       const TopologyPolicy& policy);
+
+std::size_t place_unplaced(Placement& pl, const TopologyPolicy& policy) {
     std::vector<std::size_t> order;
     for (std::size_t i = 0; i < pl.vcpus().size(); ++i)
         if (pl.vcpus()[i].needs_place)
@@ -22,6 +25,10 @@ std::size_t place_unplaced(Placement& pl) {
     if (order.empty())
         return 0;
     pl.lift(order);  // in report order, where equal affinities come in runs
+    if (pl.topo().active()) {
+        place_on_topology(pl, order, policy);
+        return order.size();
+    }
     std::stable_sort(order.begin(), order.end(), [&](std::size_t l, std::size_t r) {
         return pl.vcpus()[l].demand > pl.vcpus()[r].demand;
     });
@@ -36,6 +43,85 @@ std::size_t place_unplaced(Placement& pl) {
         least.emplace(pl.load(s), s);
     }
     return order.size();
+}
+
+// The same on a host with a shape. A target's key adds its siblings' overlap (see
+// price_topology), so busy vCPUs go to separate cores before they share one; a domain's vCPUs
+// go to one node when its demand fits that node's spare capacity (largest domains first,
+// each to the node with the most spare), else anywhere. Keys only grow, so stale heap entries
+// are recognised by their key and dropped.
+void place_on_topology(Placement& pl, std::vector<std::size_t>& order,
+                       const TopologyPolicy& policy) {
+    const SlotTopology& topo = pl.topo();
+    auto key = [&](int s) {
+        return pl.load(s) + (topo.smt() ? policy.smt_penalty * pl.sibling_load(s) : 0);
+    };
+    using Entry = std::pair<double, int>;
+    using Heap = std::priority_queue<Entry, std::vector<Entry>, std::greater<>>;
+    const auto nodes = static_cast<std::size_t>(topo.nodes());
+    Heap host;
+    std::vector<Heap> in_node(nodes);
+    auto push = [&](int s) {
+        if (!pl.is_target(s))
+            return;
+        host.emplace(key(s), s);
+        in_node[static_cast<std::size_t>(topo.node(s))].emplace(key(s), s);
+    };
+    for (int s : pl.targets())
+        push(s);
+
+    // Node per vCPU (-1 = any), chosen per domain.
+    std::vector<int> node_of(pl.vcpus().size(), -1);
+    if (policy.keep_domain_on_node && nodes > 1) {
+        std::vector<double> spare(nodes, -1);  // -1: the node has no target pCPU
+        for (int s : pl.targets()) {
+            double& room = spare[static_cast<std::size_t>(topo.node(s))];
+            room = std::max(0.0, room) + std::max(0.0, 1.0 - pl.load(s));
+        }
+        struct Group {
+            std::vector<std::size_t> vcpus;
+            double demand = 0;
+        };
+        std::vector<Group> groups;  // order is in report order, where a domain is one run
+        const std::string* last = nullptr;
+        for (std::size_t i : order) {
+            const auto& uuid = pl.report_vcpu(i).ref.domain_uuid;
+            if (!last || *last != uuid)
+                groups.emplace_back();
+            last = &uuid;
+            groups.back().vcpus.push_back(i);
+            groups.back().demand += pl.vcpus()[i].demand;
+        }
+        std::stable_sort(groups.begin(), groups.end(),
+                         [](const Group& l, const Group& r) { return l.demand > r.demand; });
+        for (const Group& g : groups) {
+            if (g.vcpus.size() < 2)
+                continue;  // one vCPU needs no node of its own: the least loaded pCPU will do
+            std::size_t best = 0;
+            for (std::size_t n = 1; n < nodes; ++n)
+                if (spare[n] > spare[best])
+                    best = n;
+            if (spare[best] < 0 || spare[best] + kEps < g.demand)
+                continue;
+            spare[best] -= g.demand;
+            for (std::size_t i : g.vcpus)
+                node_of[i] = static_cast<int>(best);
+        }
+    }
+
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t l, std::size_t r) {
+        return pl.vcpus()[l].demand > pl.vcpus()[r].demand;
+    });
+    for (std::size_t i : order) {
+        Heap& heap = node_of[i] >= 0 ? in_node[static_cast<std::size_t>(node_of[i])] : host;
+        while (heap.top().first != key(heap.top().second))
+            heap.pop();  // stale: the slot or a sibling took load since
+        const int s = heap.top().second;
+        pl.put(i, s);
+        push(s);
+        for (int sib : topo.siblings(s))
+            push(sib);
+    }
 }
 
 // Fewest pins first: a swap costs two, so it must beat twice the best single move.
@@ -56,7 +142,7 @@ std::string plural(std::size_t n, const char* word) {
 }  // namespace
 
 Plan plan_balance(Placement& pl, const PolicyConfig& policy) {
-    const std::size_t placed = place_unplaced(pl);
+    const std::size_t placed = place_unplaced(pl, policy.topology);
     const double start = pl.spread();
     const std::string prefix = placed ? "placed " + plural(placed, "vCPU") + "; " : "";
     if (start <= policy.threshold + kEps)

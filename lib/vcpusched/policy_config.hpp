@@ -13,6 +13,24 @@ enum class Algorithm {
     Count,    // the classic assignment: even out the number of vCPUs per pCPU
 };
 
+// How the balance policy weighs the host's shape (SMT siblings, L3 caches, NUMA nodes). On a
+// flat host (no SMT, one node, one cache) none of it applies and balance behaves as without it.
+struct TopologyPolicy {
+    bool enabled = true;
+    // Extra run time a vCPU needs while its SMT sibling is busy, as a share of what it needs
+    // alone: a thread that does f of a core's work beside a busy sibling needs 1/f − 1 more
+    // (f ≈ 0.67 → 0.5). Overlap of busy siblings counts this much in the balance objective.
+    double smt_penalty = 0.5;
+    // Points of spread a move must remove on top of min_gain when it leaves its L3 cache, and
+    // again when it leaves its NUMA node (or its domain's node): locality is not traded for
+    // a small balance gain, and an in-node target wins over an equally good remote one.
+    double cross_cache_gain = 2.0;
+    double cross_node_gain = 4.0;
+    // Place a new multi-vCPU domain on one node when it fits, and count a move away from the
+    // node holding most of its domain's vCPUs as one more node crossing.
+    bool keep_domain_on_node = true;
+};
+
 struct PolicyConfig {
     Algorithm algorithm = Algorithm::Balance;
     double threshold = 5.0;            // points of spread under which the host counts as balanced
@@ -24,6 +42,7 @@ struct PolicyConfig {
     CpuSet reserved;                   // never a target
     std::vector<std::string> include;  // domain name globs; empty = all
     std::vector<std::string> exclude;  // domain name globs, left alone (load still counts)
+    TopologyPolicy topology;
 };
 
 }  // namespace vcpusched

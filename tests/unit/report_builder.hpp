@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <utility>
 
 #include "vcpusched/load_report.hpp"
 #include "vcpusched/plan.hpp"
@@ -12,6 +13,8 @@ namespace vcpusched::testing {
 class ReportBuilder {
   public:
     explicit ReportBuilder(int pcpus) : topology_(Topology::flat(pcpus)) {}
+    // A host with a shape (pCPU ids must be 0..n-1).
+    explicit ReportBuilder(Topology topology) : topology_(std::move(topology)) {}
 
     // A vCPU of domain `name` with `demand`, on `affinity` (a cpulist; one CPU = placed).
     ReportBuilder& vcpu(const std::string& name, int id, double demand,

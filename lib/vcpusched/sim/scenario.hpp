@@ -70,6 +70,10 @@ struct Scenario {
     // The kernel moves a vCPU whose affinity spans several pCPUs only when another one in its
     // affinity is less loaded by more than this (share of a pCPU).
     double kernel_stickiness = 0.1;
+    // A vCPU pinned off the NUMA node it ran on loses its cache and memory locality: for
+    // `cross_node_warmup` it does this share less work per unit of run time (0 = no cost).
+    double cross_node_penalty = 0;
+    nanoseconds cross_node_warmup{0};
 };
 
 }  // namespace vcpusched::sim

@@ -31,6 +31,9 @@ void validate(const Scenario& s, const CpuSet& online) {
         throw Error("sim scenario: quanta must be positive");
     if (s.contention_delay < 0 || s.kernel_stickiness < 0)
         throw Error("sim scenario: contention_delay and kernel_stickiness must not be negative");
+    if (s.cross_node_penalty < 0 || s.cross_node_penalty >= 1 || s.cross_node_warmup.count() < 0)
+        throw Error(
+            "sim scenario: cross_node_penalty must be in [0, 1) and the warm-up not negative");
     for (const auto& d : s.domains) {
         const std::string where = "sim domain \"" + d.name + "\"";
         if (d.name.empty() || d.uuid.empty())
@@ -195,8 +198,12 @@ void Simulator::share_pcpus(double length_ns) {
         const auto& here = on_pcpu_[pi];
         wants.clear();
         double work_here = 0;
+        auto pace = [&](const SimVcpu* v) {
+            return now_ < v->remote_until ? capacity * (1.0 - scenario_.cross_node_penalty)
+                                          : capacity;
+        };
         for (const SimVcpu* v : here) {
-            wants.push_back(std::min(1.0, v->work / capacity));
+            wants.push_back(std::min(1.0, v->work / pace(v)));
             work_here += v->work;
         }
         std::vector<double> runs = water_fill(wants, 1.0);
@@ -210,7 +217,7 @@ void Simulator::share_pcpus(double length_ns) {
             double delay =
                 starved ? 1.0 - run
                         : std::min(1.0 - run, run * (busy - run) * scenario_.contention_delay);
-            double served = std::min(v.work, run * capacity);
+            double served = std::min(v.work, run * pace(&v));
             v.run_ns += run * length_ns;
             v.delay_ns += delay * length_ns;
             v.window_alive_ns += length_ns;
@@ -291,8 +298,10 @@ void Simulator::pin(const VcpuRef& ref, const CpuSet& cpus) {
         bool same_node = false;
         for (int c : cpus.cpus())
             same_node = same_node || topology_.pcpus[static_cast<std::size_t>(c)].node == node;
-        if (!same_node)
+        if (!same_node) {
             ++stats_.cross_node_pins;
+            v.remote_until = now_ + scenario_.cross_node_warmup;
+        }
     }
     set_affinity(v, cpus);
 }

@@ -66,7 +66,8 @@ class Simulator : public Hypervisor, public Clock {
         CpuSet affinity;
         std::vector<int> allowed;  // affinity as a list, for the kernel's placement
         int pcpu = -1;
-        double work = 0;  // this tick's demand
+        double work = 0;                           // this tick's demand
+        std::chrono::nanoseconds remote_until{0};  // cross-node warm-up ends (see Scenario)
         double run_ns = 0;
         double delay_ns = 0;
         double window_alive_ns = 0;

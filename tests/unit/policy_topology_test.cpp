@@ -1,0 +1,211 @@
+// plan() on hosts with a shape: SMT siblings, L3 caches and NUMA nodes (TopologyPolicy).
+#include <gtest/gtest.h>
+
+#include <map>
+#include <set>
+#include <string>
+
+#include "report_builder.hpp"
+#include "vcpusched/policy.hpp"
+#include "vcpusched/sim/host_topology.hpp"
+
+namespace vcpusched {
+namespace {
+
+using testing::ReportBuilder;
+
+// n cores of two threads numbered side by side (siblings 0-1, 2-3, …), as many hosts list
+// them: a topology-blind policy that fills the lowest ids puts two vCPUs on one core.
+Topology adjacent_smt(int cores) {
+    Topology t;
+    for (int c = 0; c < cores; ++c) {
+        for (int th = 0; th < 2; ++th) {
+            Pcpu p;
+            p.id = 2 * c + th;
+            p.core = c;
+            p.cache = 0;
+            p.siblings = CpuSet{2 * c, 2 * c + 1};
+            t.pcpus.push_back(p);
+        }
+    }
+    return t;
+}
+
+// `nodes` NUMA nodes (one socket and L3 each) of `cores` single-thread cores.
+Topology numa(int nodes, int cores) {
+    sim::HostSpec h;
+    h.sockets = nodes;
+    h.nodes = nodes;
+    h.cores = cores;
+    return sim::host_topology(h);
+}
+
+PolicyConfig blind() {
+    PolicyConfig p;
+    p.topology.enabled = false;
+    return p;
+}
+
+int core_of(const Topology& t, int pcpu) {
+    return t.find(pcpu)->core;
+}
+int node_of(const Topology& t, int pcpu) {
+    return t.find(pcpu)->node;
+}
+
+std::map<std::string, int> destinations(const Plan& p) {
+    std::map<std::string, int> to;
+    for (const auto& m : p.moves)
+        to[m.vcpu.domain_name + "/" + std::to_string(m.vcpu.vcpu)] = m.to;
+    return to;
+}
+
+TEST(PolicyTopology, TwoBusyNewVcpusArePlacedOnTwoCoresNotTwoThreads) {
+    ReportBuilder b(adjacent_smt(2));
+    b.vcpu("a", 0, 0.8, "0-3").vcpu("b", 0, 0.8, "0-3");
+    const LoadReport report = b.build();
+    const Topology& t = b.topology();
+
+    Plan aware = plan(report, t, PolicyConfig{}, MoveHistory{});
+    ASSERT_EQ(aware.moves.size(), 2U);
+    EXPECT_NE(core_of(t, aware.moves[0].to), core_of(t, aware.moves[1].to));
+
+    // Without topology the same report fills pCPUs 0 and 1: the two threads of core 0.
+    Plan flat = plan(report, t, blind(), MoveHistory{});
+    ASSERT_EQ(flat.moves.size(), 2U);
+    EXPECT_EQ(core_of(t, flat.moves[0].to), core_of(t, flat.moves[1].to));
+}
+
+TEST(PolicyTopology, BusyVcpuLeavesForAnIdleCoreRatherThanItsSibling) {
+    ReportBuilder b(adjacent_smt(2));
+    b.vcpu("a", 0, 0.8, "0").vcpu("b", 0, 0.8, "0");
+    Plan aware = plan(b.build(), b.topology(), PolicyConfig{}, MoveHistory{});
+    ASSERT_EQ(aware.moves.size(), 1U);
+    EXPECT_EQ(core_of(b.topology(), aware.moves[0].to), 1);
+
+    Plan flat = plan(b.build(), b.topology(), blind(), MoveHistory{});
+    ASSERT_EQ(flat.moves.size(), 1U);
+    EXPECT_EQ(flat.moves[0].to, 1);  // the sibling: what topology awareness avoids
+}
+
+TEST(PolicyTopology, MoveStaysInNodeWhenAnInNodeTargetIsAsGood) {
+    // pCPUs 0-1 on node 0, 2-3 on node 1. The remote pCPU 2 is 5 points lighter than pCPU 1.
+    ReportBuilder b(numa(2, 2));
+    b.vcpu("a", 0, 0.5, "0").vcpu("b", 0, 0.5, "0");
+    b.vcpu("c", 0, 0.25, "1").vcpu("d", 0, 0.2, "2").vcpu("e", 0, 0.2, "3");
+    const LoadReport report = b.build();
+    Plan aware = plan(report, b.topology(), PolicyConfig{}, MoveHistory{});
+    ASSERT_FALSE(aware.moves.empty());
+    EXPECT_EQ(aware.moves[0].from, 0);
+    EXPECT_EQ(aware.moves[0].to, 1);
+
+    Plan flat = plan(report, b.topology(), blind(), MoveHistory{});
+    ASSERT_FALSE(flat.moves.empty());
+    EXPECT_EQ(flat.moves[0].to, 2);  // the lightest pCPU, on the other node
+}
+
+TEST(PolicyTopology, MultiVcpuDomainIsPlacedOnOneNode) {
+    // Node 0 (pCPUs 0-3) carries 0.3 on each pCPU; node 1 (4-7) has two idle pCPUs and two at
+    // 0.45: more room in all, but a least-loaded fill would put half the domain on node 0.
+    ReportBuilder b(numa(2, 4));
+    for (int p = 0; p < 4; ++p)
+        b.vcpu("bg" + std::to_string(p), 0, 0.3, std::to_string(p));
+    b.vcpu("bg6", 0, 0.45, "6").vcpu("bg7", 0, 0.45, "7");
+    for (int v = 0; v < 4; ++v)
+        b.vcpu("big", v, 0.5, "0-7");
+    const LoadReport report = b.build();
+    const Topology& t = b.topology();
+
+    std::set<int> nodes;
+    for (const auto& [name, to] : destinations(plan(report, t, PolicyConfig{}, MoveHistory{})))
+        if (name.rfind("big/", 0) == 0)
+            nodes.insert(node_of(t, to));
+    EXPECT_EQ(nodes, std::set<int>{1});
+
+    std::set<int> blind_nodes;
+    for (const auto& [name, to] : destinations(plan(report, t, blind(), MoveHistory{})))
+        if (name.rfind("big/", 0) == 0)
+            blind_nodes.insert(node_of(t, to));
+    EXPECT_EQ(blind_nodes.size(), 2U);
+}
+
+TEST(PolicyTopology, DomainTooBigForANodeIsPlacedAcrossNodes) {
+    ReportBuilder b(numa(2, 2));
+    for (int v = 0; v < 4; ++v)
+        b.vcpu("huge", v, 0.9, "0-3");
+    Plan p = plan(b.build(), b.topology(), PolicyConfig{}, MoveHistory{});
+    std::set<int> used;
+    for (const auto& m : p.moves)
+        used.insert(m.to);
+    EXPECT_EQ(used, (std::set<int>{0, 1, 2, 3}));
+}
+
+TEST(PolicyTopology, LargeLocalityLossForTinyGainIsRefused) {
+    // One pCPU per node: 0.5 against 0.35. Moving the 0.1 vCPU across removes 5 points from
+    // the pair's spread: enough for min_gain, not for a node and cache crossing.
+    ReportBuilder b(numa(2, 1));
+    b.vcpu("a", 0, 0.4, "0").vcpu("b", 0, 0.1, "0").vcpu("c", 0, 0.35, "1");
+    const LoadReport report = b.build();
+    Plan aware = plan(report, b.topology(), PolicyConfig{}, MoveHistory{});
+    EXPECT_TRUE(aware.moves.empty()) << aware.reason;
+    EXPECT_GT(aware.spread_before, PolicyConfig{}.threshold);
+
+    Plan flat = plan(report, b.topology(), blind(), MoveHistory{});
+    EXPECT_EQ(flat.moves.size(), 1U);
+}
+
+TEST(PolicyTopology, LargeGainStillCrossesNodes) {
+    ReportBuilder b(numa(2, 1));
+    b.vcpu("a", 0, 0.5, "0").vcpu("b", 0, 0.5, "0");
+    Plan p = plan(b.build(), b.topology(), PolicyConfig{}, MoveHistory{});
+    ASSERT_EQ(p.moves.size(), 1U);
+    EXPECT_EQ(p.moves[0].to, 1);
+    EXPECT_NEAR(p.spread_after, 0.0, 1e-9);
+}
+
+TEST(PolicyTopology, SwitchedOffItPlansAsOnAFlatHost) {
+    // Same report on a 2-socket SMT host and on a flat host of as many pCPUs.
+    sim::HostSpec h;
+    h.sockets = 2;
+    h.nodes = 2;
+    h.cores = 2;
+    h.threads = 2;
+    ReportBuilder shaped(sim::host_topology(h));
+    ReportBuilder flat(8);
+    for (int i = 0; i < 12; ++i) {
+        const double d = 0.05 + 0.07 * (i % 4);
+        shaped.vcpu("vm" + std::to_string(i % 5), i, d, std::to_string(i % 3));
+        flat.vcpu("vm" + std::to_string(i % 5), i, d, std::to_string(i % 3));
+    }
+    Plan off = plan(shaped.build(), shaped.topology(), blind(), MoveHistory{});
+    Plan reference = plan(flat.build(), flat.topology(), PolicyConfig{}, MoveHistory{});
+    ASSERT_FALSE(reference.moves.empty());
+    ASSERT_EQ(off.moves.size(), reference.moves.size());
+    for (std::size_t i = 0; i < off.moves.size(); ++i) {
+        EXPECT_EQ(off.moves[i].vcpu, reference.moves[i].vcpu);
+        EXPECT_EQ(off.moves[i].to, reference.moves[i].to);
+    }
+    EXPECT_EQ(off.reason, reference.reason);
+}
+
+TEST(PolicyTopology, IsDeterministicOnAShapedHost) {
+    sim::HostSpec h;
+    h.sockets = 2;
+    h.nodes = 2;
+    h.cores = 4;
+    h.threads = 2;
+    ReportBuilder b(sim::host_topology(h));
+    for (int i = 0; i < 24; ++i)
+        b.vcpu("vm" + std::to_string(i % 7), i, 0.1 + 0.05 * (i % 5), std::to_string(i % 4));
+    const LoadReport report = b.build();
+    Plan first = plan(report, b.topology(), PolicyConfig{}, MoveHistory{});
+    Plan second = plan(report, b.topology(), PolicyConfig{}, MoveHistory{});
+    ASSERT_FALSE(first.moves.empty());
+    EXPECT_LT(first.spread_after, first.spread_before);
+    ASSERT_EQ(first.moves.size(), second.moves.size());
+    for (std::size_t i = 0; i < first.moves.size(); ++i)
+        EXPECT_EQ(first.moves[i].to, second.moves[i].to);
+}
+
+}  // namespace
+}  // namespace vcpusched
