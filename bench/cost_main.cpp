@@ -32,8 +32,8 @@ struct Measured {
     LoadReport report;
 };
 
-Measured measured_host(int pcpus, int vcpus) {
-    sim::Simulator sim(bench::cost_scenario(pcpus, vcpus));
+Measured measured_host(int pcpus, int vcpus, bool shaped = false) {
+    sim::Simulator sim(bench::cost_scenario(pcpus, vcpus, 1, shaped));
     HostSample first = sim.sample();
     sim.advance(kInterval);
     HostSample second = sim.sample();
@@ -53,6 +53,24 @@ void BM_Plan(benchmark::State& state) {
     const Measured m = measured_host(pcpus, vcpus);
     PolicyConfig policy;
     policy.algorithm = state.range(2) ? Algorithm::Count : Algorithm::Balance;
+    MoveHistory history;
+    std::size_t peak = 0;
+    for (auto _ : state) {
+        const std::size_t base = heap_in_use();
+        reset_heap_peak();
+        Plan p = plan(m.report, m.topology, policy, history);
+        benchmark::DoNotOptimize(p);
+        peak = std::max(peak, heap_peak() - base);
+    }
+    set_peak_counter(state, peak, vcpus);
+}
+
+// plan() on a host with SMT and 4 NUMA nodes: the topology-aware pricing's cost.
+void BM_PlanTopology(benchmark::State& state) {
+    const int pcpus = static_cast<int>(state.range(0));
+    const int vcpus = static_cast<int>(state.range(1));
+    const Measured m = measured_host(pcpus, vcpus, true);
+    PolicyConfig policy;
     MoveHistory history;
     std::size_t peak = 0;
     for (auto _ : state) {
@@ -122,6 +140,7 @@ void sizes(benchmark::internal::Benchmark* b, bool with_algorithm) {
 
 BENCHMARK(BM_CopyReport)->Apply([](auto* b) { sizes(b, false); });
 BENCHMARK(BM_Plan)->Apply([](auto* b) { sizes(b, true); }) -> Args({256, 4000, 1});
+BENCHMARK(BM_PlanTopology)->Args({256, 4000})->Unit(benchmark::kMicrosecond)->MinTime(0.2);
 BENCHMARK(BM_Cycle)->Apply([](auto* b) { sizes(b, false); });
 
 // Keeps every run to print the ratios table after Google Benchmark's own output.
@@ -196,6 +215,11 @@ void print_table(const TableReporter& rep) {
             target->us / 1000.0, target->us < 5000.0 ? "met" : "MISSED");
     if (auto count = get("BM_Plan/256/4000/1/min_time:0.200"))
         std::printf("count policy at the same size: %.2f ms\n", count->us / 1000.0);
+    if (auto shaped = get("BM_PlanTopology/256/4000/min_time:0.200"))
+        std::printf(
+            "balance on the same size shaped as 2 sockets × 64 cores × 2 threads, 4 nodes: "
+            "%.2f ms (%s)\n",
+            shaped->us / 1000.0, shaped->us < 5000.0 ? "met" : "MISSED");
     rusage usage{};
     getrusage(RUSAGE_SELF, &usage);
     std::printf("Peak resident memory of this benchmark process: %.1f MiB\n",

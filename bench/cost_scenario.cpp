@@ -8,11 +8,13 @@
 
 namespace vcpusched::bench {
 
-sim::Scenario cost_scenario(int pcpus, int vcpus, std::uint64_t seed) {
+sim::Scenario cost_scenario(int pcpus, int vcpus, std::uint64_t seed, bool shaped) {
     sim::Scenario s;
     s.seed = seed;
-    s.host.sockets = 1;
-    s.host.cores = pcpus;
+    s.host.sockets = shaped ? 2 : 1;
+    s.host.cores = shaped ? pcpus / 4 : pcpus;
+    s.host.threads = shaped ? 2 : 1;
+    s.host.nodes = shaped ? 4 : 1;
     s.tick = std::chrono::seconds(2);
     sim::Rng rng(seed);
     const double mean = std::min(0.6, 0.7 * pcpus / std::max(vcpus, 1));

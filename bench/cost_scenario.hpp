@@ -7,6 +7,8 @@ namespace vcpusched::bench {
 
 // Total demand ≈ 70 % of the host (each vCPU at most one pCPU), every vCPU pinned to one
 // random pCPU, one tick per 2 s period so that simulating costs little next to what is timed.
-sim::Scenario cost_scenario(int pcpus, int vcpus, std::uint64_t seed = 1);
+// shaped: the same pCPUs as 2 sockets × (pcpus/4) cores × 2 threads in 4 NUMA nodes, so that
+// plan() pays for SMT and locality pricing (pcpus must be a multiple of 8).
+sim::Scenario cost_scenario(int pcpus, int vcpus, std::uint64_t seed = 1, bool shaped = false);
 
 }  // namespace vcpusched::bench

@@ -19,6 +19,8 @@ const char* policy_name(PolicyKind kind) {
     switch (kind) {
         case PolicyKind::Balance:
             return "balance";
+        case PolicyKind::BalanceBlind:
+            return "balance-blind";
         case PolicyKind::Count:
             return "count";
         case PolicyKind::Greedy:
@@ -143,6 +145,8 @@ QualityResult run_quality(const BenchScenario& scenario, PolicyKind kind,
 
     PolicyConfig config = policy;
     config.algorithm = kind == PolicyKind::Count ? Algorithm::Count : Algorithm::Balance;
+    if (kind == PolicyKind::BalanceBlind)
+        config.topology.enabled = false;
     std::unique_ptr<Driver> driver;
     if (kind == PolicyKind::Greedy)
         driver = std::make_unique<GreedyDriver>(sim, config);

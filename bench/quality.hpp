@@ -11,7 +11,8 @@
 
 namespace vcpusched::bench {
 
-enum class PolicyKind { Balance, Count, Greedy };
+// BalanceBlind is balance with policy.topology.enabled = false: what topology awareness buys.
+enum class PolicyKind { Balance, BalanceBlind, Count, Greedy };
 const char* policy_name(PolicyKind kind);
 
 struct PeriodRecord {

@@ -18,8 +18,9 @@ namespace {
 constexpr const char* kUsage =
     "usage: vcpusched-bench-quality [--scenarios DIR] [--only NAME]... [--json FILE] [--check]\n"
     "                               [--trace] [--set KEY=VALUE]...\n"
-    "  Runs every scenario (bench/scenarios/*.yaml) under balance, count and greedy against\n"
-    "  the simulator and prints a markdown table.\n"
+    "  Runs every scenario (bench/scenarios/*.yaml) under balance, count and greedy (and\n"
+    "  balance-blind, balance without topology, on SMT/NUMA hosts) against the simulator and\n"
+    "  prints a markdown table.\n"
     "  --check  exit 1 when balance misses a target (the ctest `bench` test)\n"
     "  --trace  print every period: true spread, max/LB, moves and the plan's reason\n"
     "  --set    change a policy setting from its default: threshold, min_gain, max_moves,\n"
@@ -96,9 +97,12 @@ int main(int argc, char** argv) {
             return 2;
         }
         std::vector<QualityResult> results;
-        for (const auto& s : scenarios)
-            for (PolicyKind kind : {PolicyKind::Balance, PolicyKind::Count, PolicyKind::Greedy})
-                results.push_back(run_quality(s, kind, policy));
+        for (const auto& s : scenarios) {
+            for (PolicyKind kind : {PolicyKind::Balance, PolicyKind::BalanceBlind,
+                                    PolicyKind::Count, PolicyKind::Greedy})
+                if (kind != PolicyKind::BalanceBlind || s.shaped())
+                    results.push_back(run_quality(s, kind, policy));
+        }
         if (trace) {
             for (const auto& r : results) {
                 std::cout << "## " << r.scenario << " / " << r.policy << "\n";

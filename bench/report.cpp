@@ -48,20 +48,20 @@ std::string quoted(const std::string& s) {
 std::string markdown_table(const std::vector<QualityResult>& results) {
     std::ostringstream out;
     out << "| scenario | policy | spread (pt) | best now / late (pt) | max/LB | converged "
-           "(periods) | moves | after conv. | served |\n"
-        << "|---|---|---:|---:|---:|---:|---:|---:|---:|\n";
+           "(periods) | moves | after conv. | cross-node | served |\n"
+        << "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n";
     for (const auto& r : results) {
         out << "| " << r.scenario << " | " << r.policy << " | ";
         if (!r.error.empty()) {
-            out << "error: " << r.error << " | | | | | | |\n";
+            out << "error: " << r.error << " | | | | | | | |\n";
             continue;
         }
         out << num(r.final_spread, 2) << " | " << num(r.final_reference.spread, 2) << " / "
             << num(r.final_late_spread, 2) << " | " << num(r.final_ratio, 3) << " | "
             << (r.worst_convergence < 0 ? std::string("never")
                                         : std::to_string(r.worst_convergence))
-            << " | " << r.moves << " | " << r.moves_after_convergence << " | "
-            << num(r.served * 100, 1) << " % |\n";
+            << " | " << r.moves << " | " << r.moves_after_convergence << " | " << r.cross_node_pins
+            << " | " << num(r.served * 100, 1) << " % |\n";
     }
     return out.str();
 }

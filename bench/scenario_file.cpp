@@ -263,8 +263,8 @@ BenchScenario parse_scenario(const std::string& yaml_text, const std::string& fi
         throw Error(file_name + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
     }
     r.only_keys(root, "scenario",
-                {"name", "description", "seed", "periods", "interval", "tick", "steady", "host",
-                 "domains"});
+                {"name", "description", "seed", "periods", "interval", "tick", "steady", "topology",
+                 "host", "domains"});
     BenchScenario b;
     b.file = file_name;
     if (!root["name"])
@@ -289,9 +289,13 @@ BenchScenario parse_scenario(const std::string& yaml_text, const std::string& fi
         r.fail(root["tick"], "tick", "must be positive");
     if (root["steady"])
         b.steady = r.boolean(root["steady"], "steady");
+    if (root["topology"])
+        b.topology = r.boolean(root["topology"], "topology");
     if (root["host"]) {
         const auto& h = root["host"];
-        r.only_keys(h, "host", {"sockets", "cores", "threads", "nodes", "smt_factor"});
+        r.only_keys(h, "host",
+                    {"sockets", "cores", "threads", "nodes", "smt_factor", "cross_node_penalty",
+                     "cross_node_warmup"});
         if (h["sockets"])
             b.sim.host.sockets = r.integer(h["sockets"], "host.sockets");
         if (h["cores"])
@@ -302,6 +306,12 @@ BenchScenario parse_scenario(const std::string& yaml_text, const std::string& fi
             b.sim.host.nodes = r.integer(h["nodes"], "host.nodes");
         if (h["smt_factor"])
             b.sim.host.smt_factor = r.number(h["smt_factor"], "host.smt_factor");
+        if (h["cross_node_penalty"])
+            b.sim.cross_node_penalty = r.number(h["cross_node_penalty"], "host.cross_node_penalty");
+        if (h["cross_node_warmup"])
+            b.sim.cross_node_warmup =
+                r.seconds(r.number(h["cross_node_warmup"], "host.cross_node_warmup"),
+                          h["cross_node_warmup"], "host.cross_node_warmup");
     }
     if (!root["domains"] || !root["domains"].IsSequence())
         r.fail(root, "domains", "expected a list of domain groups");

@@ -19,6 +19,10 @@ struct BenchScenario {
     // Steady load (noise allowed, no step, no arrivals): once balanced, every further move is
     // churn.
     bool steady = false;
+    // A topology scenario: balance must serve the most demand and cross nodes least of all.
+    bool topology = false;
+    // SMT or several NUMA nodes: worth comparing balance with its topology-blind self.
+    bool shaped() const { return sim.host.threads > 1 || sim.host.nodes > 1; }
 };
 
 // Throws vcpusched::Error "file:line:column: key: why" on anything it does not understand.

@@ -62,6 +62,22 @@ std::vector<TargetCheck> check_targets(const std::vector<BenchScenario>& scenari
                               b->worst_convergence >= 0 && b->moves_after_convergence == 0,
                               fmt("%.0f moves after convergence", b->moves_after_convergence)});
         }
+        if (s.topology) {
+            for (const char* other : {"balance-blind", "count", "greedy"}) {
+                const QualityResult* o = find(results, s.name, other);
+                if (!o || !o->error.empty())
+                    continue;
+                checks.push_back(
+                    {std::string("serves more demand than ") + other, s.name,
+                     b->served >= o->served,
+                     fmt("served %.2f %% vs %.2f %%", b->served * 100, o->served * 100)});
+                checks.push_back(
+                    {std::string("fewer cross-node moves than ") + other, s.name,
+                     b->cross_node_pins <= o->cross_node_pins,
+                     fmt("%.0f vs %.0f cross-node pins", static_cast<double>(b->cross_node_pins),
+                         static_cast<double>(o->cross_node_pins))});
+            }
+        }
         for (const char* other : {"count", "greedy"}) {
             const QualityResult* o = find(results, s.name, other);
             if (!o || !o->error.empty())

@@ -16,10 +16,34 @@ namespace vcpusched::daemon {
 
 namespace {
 
+void read_topology(ConfigReader& r, const Field& section, TopologyPolicy& t) {
+    for (const Field& f : r.fields(section.value, section.path,
+                                   {"enabled", "smt_penalty", "cross_cache_gain", "cross_node_gain",
+                                    "keep_domain_on_node"})) {
+        const std::string key = f.key.Scalar();
+        if (key == "enabled") {
+            if (auto v = r.boolean(f))
+                t.enabled = *v;
+        } else if (key == "smt_penalty") {
+            if (auto v = r.number(f, 0, 4, true, "expected a number from 0 to 4"))
+                t.smt_penalty = *v;
+        } else if (key == "cross_cache_gain") {
+            if (auto v = r.number(f, 0, 100, true, "expected points of spread from 0 to 100"))
+                t.cross_cache_gain = *v;
+        } else if (key == "cross_node_gain") {
+            if (auto v = r.number(f, 0, 100, true, "expected points of spread from 0 to 100"))
+                t.cross_node_gain = *v;
+        } else if (key == "keep_domain_on_node") {
+            if (auto v = r.boolean(f))
+                t.keep_domain_on_node = *v;
+        }
+    }
+}
+
 void read_policy(ConfigReader& r, const Field& section, PolicyConfig& p) {
-    for (const Field& f :
-         r.fields(section.value, section.path,
-                  {"algorithm", "threshold", "min_gain", "max_moves", "cooldown", "smoothing"})) {
+    for (const Field& f : r.fields(section.value, section.path,
+                                   {"algorithm", "threshold", "min_gain", "max_moves", "cooldown",
+                                    "smoothing", "topology"})) {
         const std::string key = f.key.Scalar();
         if (key == "algorithm") {
             if (auto v = r.choice(f, {"balance", "count"}))
@@ -40,6 +64,8 @@ void read_policy(ConfigReader& r, const Field& section, PolicyConfig& p) {
             if (auto v =
                     r.number(f, 0, 1, false, "expected a number from 0 up to, not including, 1"))
                 p.smoothing = *v;
+        } else if (key == "topology") {
+            read_topology(r, f, p.topology);
         }
     }
 }

@@ -40,6 +40,14 @@ std::string config_to_yaml(const Config& c) {
     out << YAML::Key << "max_moves" << YAML::Value << p.max_moves;
     out << YAML::Key << "cooldown" << YAML::Value << p.cooldown;
     out << YAML::Key << "smoothing" << YAML::Value << number(p.smoothing);
+    out << YAML::Key << "topology" << YAML::Value << YAML::BeginMap;
+    out << YAML::Key << "enabled" << YAML::Value << YAML::TrueFalseBool << p.topology.enabled;
+    out << YAML::Key << "smt_penalty" << YAML::Value << number(p.topology.smt_penalty);
+    out << YAML::Key << "cross_cache_gain" << YAML::Value << number(p.topology.cross_cache_gain);
+    out << YAML::Key << "cross_node_gain" << YAML::Value << number(p.topology.cross_node_gain);
+    out << YAML::Key << "keep_domain_on_node" << YAML::Value << YAML::TrueFalseBool
+        << p.topology.keep_domain_on_node;
+    out << YAML::EndMap;
     out << YAML::EndMap;
 
     out << YAML::Key << "cpus" << YAML::Value << YAML::BeginMap;

@@ -42,29 +42,50 @@ Gain step_gain(const Placement& pl, const PlacedVcpu& x, const PlacedVcpu* y, in
 // Overlap: while two siblings both run, each does less work (TopologyPolicy::smt_penalty), and
 // the time both are busy is about the product of their loads, so the objective becomes
 // Σ load² + 2·smt_penalty·Σ_{sibling pairs} load_p·load_q. Moving δ from a to b changes the
-// pair sum by δ·(S_b − S_a) (S = the siblings' load), less δ² when a and b are siblings.
+// pair sum by δ·(S_b − S_a) (S = the siblings' load), less δ² when a and b are siblings. Like
+// the balance term it is priced in both readings of guessed demands, and the worse counts.
 // Locality: the target counts as `cost` points busier, which ranks an in-node target above an
 // equally good remote one, and the step must gain min_gain + cost to be made at all.
-void price_topology(Gain& g, const Placement& pl, std::size_t x, const std::size_t* y, int a,
-                    int b) {
+double overlap_change(const Placement& pl, double delta, int a, int b, bool low) {
+    auto siblings = [&](int s) {
+        double sum = 0;
+        for (int t : pl.topo().siblings(s))
+            sum += pl.load(t) - (low ? pl.guessed(t) : 0);
+        return sum;
+    };
+    double change = delta * (siblings(b) - siblings(a));
+    if (pl.topo().are_siblings(a, b))
+        change -= delta * delta;
+    return change;
+}
+
+Gain priced(const Placement& pl, std::size_t x, const std::size_t* y, int a, int b) {
+    const PlacedVcpu& vx = pl.vcpus()[x];
+    const PlacedVcpu* vy = y ? &pl.vcpus()[*y] : nullptr;
+    Gain g = step_gain(pl, vx, vy, a, b);
     const SlotTopology& topo = pl.topo();
-    const double delta = pl.vcpus()[x].demand - (y ? pl.vcpus()[*y].demand : 0);
+    if (!topo.active())
+        return g;
+    const double delta = vx.demand - (vy ? vy->demand : 0);
     if (topo.smt()) {
-        double overlap = delta * (pl.sibling_load(b) - pl.sibling_load(a));
-        if (topo.are_siblings(a, b))
-            overlap -= delta * delta;
-        g.squares -= 2 * topo.policy().smt_penalty * overlap;
+        const double w = 2 * topo.policy().smt_penalty;
+        // step_gain's squares is the worse of the two readings; so is this.
+        const double low_delta = vx.low - (vy ? vy->low : 0);
+        const bool guessed = pl.guessed(a) > kEps || pl.guessed(b) > kEps;
+        Gain high = gain_in(pl.load(a), pl.load(b), vx.demand, vy ? vy->demand : 0);
+        double squares = high.squares - w * overlap_change(pl, delta, a, b, false);
+        if (guessed) {
+            Gain low = gain_in(pl.load(a) - pl.guessed(a), pl.load(b) - pl.guessed(b), vx.low,
+                               vy ? vy->low : 0);
+            squares =
+                std::min(squares, low.squares - w * overlap_change(pl, low_delta, a, b, true));
+        }
+        g.squares = squares;
     }
     g.cost = pl.locality_cost(x, b);
     if (y)
         g.cost = std::max(g.cost, pl.locality_cost(*y, a));
     g.squares -= 2 * std::abs(delta) * g.cost / 100;
-}
-
-Gain priced(const Placement& pl, std::size_t x, const std::size_t* y, int a, int b) {
-    Gain g = step_gain(pl, pl.vcpus()[x], y ? &pl.vcpus()[*y] : nullptr, a, b);
-    if (pl.topo().active())
-        price_topology(g, pl, x, y, a, b);
     return g;
 }
 
@@ -147,37 +168,62 @@ struct LeastTwo {
     int other_than(int s) const { return s == first ? second : first; }
 };
 
+// The best target of a move is the one with the least load + smt_penalty × siblings' load, in
+// whichever reading of guessed demands decides (both are tried), in the host, the source's
+// node and cache, or the domain's node; or one of the source's own siblings, which the key
+// misjudges because their siblings' load includes what leaves.
 Step best_single_move_topology(const Placement& pl, const MovableBySlot& movable,
                                const PolicyConfig& policy) {
     const SlotTopology& topo = pl.topo();
+    const double w = topo.smt() ? topo.policy().smt_penalty : 0;
+    struct Least {
+        LeastTwo host;
+        std::vector<LeastTwo> node;
+        std::vector<LeastTwo> cache;
+    };
+    Least by[2];
     std::vector<double> key(pl.slots(), 0);
-    for (int s : pl.targets())
-        key[static_cast<std::size_t>(s)] =
-            pl.load(s) + (topo.smt() ? topo.policy().smt_penalty * pl.sibling_load(s) : 0);
-    LeastTwo host;
-    std::vector<LeastTwo> node(static_cast<std::size_t>(topo.nodes()));
-    std::vector<LeastTwo> cache(static_cast<std::size_t>(topo.caches()));
-    for (int s : pl.targets()) {
-        host.offer(s, key);
-        node[static_cast<std::size_t>(topo.node(s))].offer(s, key);
-        cache[static_cast<std::size_t>(topo.cache(s))].offer(s, key);
+    for (int reading = 0; reading < 2; ++reading) {
+        const bool low = reading == 1;
+        for (int s : pl.targets()) {
+            double siblings = 0;
+            for (int t : topo.siblings(s))
+                siblings += pl.load(t) - (low ? pl.guessed(t) : 0);
+            key[static_cast<std::size_t>(s)] =
+                pl.load(s) - (low ? pl.guessed(s) : 0) + w * siblings;
+        }
+        Least& l = by[reading];
+        l.node.resize(static_cast<std::size_t>(topo.nodes()));
+        l.cache.resize(static_cast<std::size_t>(topo.caches()));
+        for (int s : pl.targets()) {
+            l.host.offer(s, key);
+            l.node[static_cast<std::size_t>(topo.node(s))].offer(s, key);
+            l.cache[static_cast<std::size_t>(topo.cache(s))].offer(s, key);
+        }
     }
     Step best;
+    std::vector<int> near;
     for (int a : pl.targets()) {
-        const int near[] = {host.other_than(a),
-                            node[static_cast<std::size_t>(topo.node(a))].other_than(a),
-                            cache[static_cast<std::size_t>(topo.cache(a))].other_than(a)};
+        if (movable.on(a).empty())
+            continue;
         for (std::size_t x : movable.on(a)) {
-            const int home = pl.vcpus()[x].home;
-            const int at_home = home >= 0 ? node[static_cast<std::size_t>(home)].other_than(a) : -1;
+            near.clear();
+            for (const Least& l : by) {
+                near.push_back(l.host.other_than(a));
+                near.push_back(l.node[static_cast<std::size_t>(topo.node(a))].other_than(a));
+                near.push_back(l.cache[static_cast<std::size_t>(topo.cache(a))].other_than(a));
+                if (const int home = pl.vcpus()[x].home; home >= 0)
+                    near.push_back(l.node[static_cast<std::size_t>(home)].other_than(a));
+            }
+            for (int t : topo.siblings(a))
+                if (pl.is_target(t))
+                    near.push_back(t);
+            std::sort(near.begin(), near.end());
+            near.erase(std::unique(near.begin(), near.end()), near.end());
             for (int b : near)
                 if (b >= 0 && b != a)
                     consider(best, Step{priced(pl, x, nullptr, a, b), x, std::nullopt, a, b},
                              policy);
-            if (at_home >= 0 && at_home != a)
-                consider(best,
-                         Step{priced(pl, x, nullptr, a, at_home), x, std::nullopt, a, at_home},
-                         policy);
         }
     }
     return best;

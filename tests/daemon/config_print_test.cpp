@@ -18,6 +18,11 @@ TEST(ConfigPrintTest, PrintedConfigParsesBackToTheSameValues) {
     c.policy.max_moves = 4;
     c.policy.cooldown = 9;
     c.policy.smoothing = 0.75;
+    c.policy.topology.enabled = false;
+    c.policy.topology.smt_penalty = 0.3;
+    c.policy.topology.cross_cache_gain = 0;
+    c.policy.topology.cross_node_gain = 7.5;
+    c.policy.topology.keep_domain_on_node = false;
     c.policy.allowed = CpuSet::parse("0-5,8");
     c.policy.reserved = CpuSet{1};
     c.policy.include = {"web*", "a\"b"};
@@ -40,6 +45,11 @@ TEST(ConfigPrintTest, PrintedConfigParsesBackToTheSameValues) {
     EXPECT_EQ(r.policy.max_moves, c.policy.max_moves);
     EXPECT_EQ(r.policy.cooldown, c.policy.cooldown);
     EXPECT_EQ(r.policy.smoothing, c.policy.smoothing);
+    EXPECT_EQ(r.policy.topology.enabled, c.policy.topology.enabled);
+    EXPECT_EQ(r.policy.topology.smt_penalty, c.policy.topology.smt_penalty);
+    EXPECT_EQ(r.policy.topology.cross_cache_gain, c.policy.topology.cross_cache_gain);
+    EXPECT_EQ(r.policy.topology.cross_node_gain, c.policy.topology.cross_node_gain);
+    EXPECT_EQ(r.policy.topology.keep_domain_on_node, c.policy.topology.keep_domain_on_node);
     EXPECT_EQ(r.policy.allowed, c.policy.allowed);
     EXPECT_EQ(r.policy.reserved, c.policy.reserved);
     EXPECT_EQ(r.policy.include, c.policy.include);
@@ -52,10 +62,12 @@ TEST(ConfigPrintTest, PrintedConfigParsesBackToTheSameValues) {
 TEST(ConfigPrintTest, DefaultsPrintEveryKey) {
     const std::string text = config_to_yaml(Config{});
     for (const char* key :
-         {"connect:", "interval: 2", "dry_run: false", "respect_manual_pins: true",
-          "algorithm: balance", "threshold:", "min_gain:", "max_moves:", "cooldown:", "smoothing:",
-          "allowed: \"\"", "reserved: \"\"", "include: []", "exclude: []", "level: info",
-          "target: auto", "textfile: \"\""})
+         {"connect:",           "interval: 2",        "dry_run: false", "respect_manual_pins: true",
+          "algorithm: balance", "threshold:",         "min_gain:",      "max_moves:",
+          "cooldown:",          "smoothing:",         "topology:",      "enabled: true",
+          "smt_penalty: 0.5",   "cross_node_gain: 4", "allowed: \"\"",  "reserved: \"\"",
+          "include: []",        "exclude: []",        "level: info",    "target: auto",
+          "textfile: \"\""})
         EXPECT_NE(text.find(key), std::string::npos) << key << " missing from\n" << text;
 }
 

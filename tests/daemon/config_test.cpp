@@ -20,7 +20,16 @@ const BadFile kBadFiles[] = {
      "cpus, domains, log, respect_manual_pins, metrics)"},
     {"UnknownNestedKey", "policy:\n  treshold: 5\n",
      "bad.yaml:2:3: policy.treshold: unknown key (expected one of algorithm, threshold, "
-     "min_gain, max_moves, cooldown, smoothing)"},
+     "min_gain, max_moves, cooldown, smoothing, topology)"},
+    {"UnknownTopologyKey", "policy:\n  topology:\n    smt_factor: 0.6\n",
+     "bad.yaml:3:5: policy.topology.smt_factor: unknown key (expected one of enabled, "
+     "smt_penalty, cross_cache_gain, cross_node_gain, keep_domain_on_node)"},
+    {"NegativeCrossNodeGain", "policy:\n  topology:\n    cross_node_gain: -2\n",
+     "bad.yaml:3:22: policy.topology.cross_node_gain: -2 is out of range (expected points of "
+     "spread from 0 to 100)"},
+    {"TopologyEnabledNotBool", "policy:\n  topology:\n    enabled: yes please\n",
+     "bad.yaml:3:14: policy.topology.enabled: \"yes please\" is not true or false (expected true "
+     "or false)"},
     {"DuplicateKey", "interval: 2\ndry_run: true\ninterval: 3\n",
      "bad.yaml:3:1: interval: duplicate key, first set on line 1 (expected each key once)"},
     {"DuplicateNestedKey", "log:\n  level: info\n  level: debug\n",
@@ -54,7 +63,7 @@ const BadFile kBadFiles[] = {
      "balance, count)"},
     {"SectionNotAMapping", "policy: balance\n",
      "bad.yaml:1:9: policy: \"balance\" is not a mapping (expected keys algorithm, threshold, "
-     "min_gain, max_moves, cooldown, smoothing)"},
+     "min_gain, max_moves, cooldown, smoothing, topology)"},
     {"BoolNotTrueOrFalse", "dry_run: maybe\n",
      "bad.yaml:1:10: dry_run: \"maybe\" is not true or false (expected true or false)"},
     {"RespectManualPinsNumber", "respect_manual_pins: 1\n",
@@ -154,6 +163,12 @@ policy:
   max_moves: 3
   cooldown: 0
   smoothing: 0
+  topology:
+    enabled: false
+    smt_penalty: 0.25
+    cross_cache_gain: 3
+    cross_node_gain: 10
+    keep_domain_on_node: false
 cpus:
   allowed: 0-7
   reserved: "0"
@@ -180,6 +195,11 @@ metrics:
     EXPECT_EQ(c.policy.max_moves, 3);
     EXPECT_EQ(c.policy.cooldown, 0);
     EXPECT_EQ(c.policy.smoothing, 0);
+    EXPECT_FALSE(c.policy.topology.enabled);
+    EXPECT_EQ(c.policy.topology.smt_penalty, 0.25);
+    EXPECT_EQ(c.policy.topology.cross_cache_gain, 3);
+    EXPECT_EQ(c.policy.topology.cross_node_gain, 10);
+    EXPECT_FALSE(c.policy.topology.keep_domain_on_node);
     EXPECT_EQ(c.policy.allowed, CpuSet::range(0, 7));
     EXPECT_EQ(c.policy.reserved, CpuSet{0});
     EXPECT_EQ(c.policy.include, (std::vector<std::string>{"web*", "db?"}));
@@ -230,6 +250,11 @@ TEST(ConfigTest, ShippedConfigIsValidAndHoldsTheDefaults) {
     EXPECT_EQ(c.policy.max_moves, d.policy.max_moves);
     EXPECT_EQ(c.policy.cooldown, d.policy.cooldown);
     EXPECT_EQ(c.policy.smoothing, d.policy.smoothing);
+    EXPECT_EQ(c.policy.topology.enabled, d.policy.topology.enabled);
+    EXPECT_EQ(c.policy.topology.smt_penalty, d.policy.topology.smt_penalty);
+    EXPECT_EQ(c.policy.topology.cross_cache_gain, d.policy.topology.cross_cache_gain);
+    EXPECT_EQ(c.policy.topology.cross_node_gain, d.policy.topology.cross_node_gain);
+    EXPECT_EQ(c.policy.topology.keep_domain_on_node, d.policy.topology.keep_domain_on_node);
     EXPECT_EQ(c.policy.allowed, d.policy.allowed);
     EXPECT_EQ(c.policy.reserved, d.policy.reserved);
     EXPECT_EQ(c.policy.include, d.policy.include);
