@@ -24,7 +24,9 @@ constexpr const char* kUsage =
     "  --check  exit 1 when balance misses a target (the ctest `bench` test)\n"
     "  --trace  print every period: true spread, max/LB, moves and the plan's reason\n"
     "  --set    change a policy setting from its default: threshold, min_gain, max_moves,\n"
-    "           cooldown, smoothing (e.g. --set max_moves=32)\n";
+    "           cooldown, smoothing, topology.smt_penalty, topology.cross_cache_gain,\n"
+    "           topology.cross_node_gain, topology.keep_domain_on_node (0/1)\n"
+    "           (e.g. --set max_moves=32)\n";
 
 }  // namespace
 
@@ -71,6 +73,14 @@ int main(int argc, char** argv) {
                 policy.cooldown = static_cast<int>(v);
             else if (key == "smoothing")
                 policy.smoothing = v;
+            else if (key == "topology.smt_penalty")
+                policy.topology.smt_penalty = v;
+            else if (key == "topology.cross_cache_gain")
+                policy.topology.cross_cache_gain = v;
+            else if (key == "topology.cross_node_gain")
+                policy.topology.cross_node_gain = v;
+            else if (key == "topology.keep_domain_on_node")
+                policy.topology.keep_domain_on_node = v != 0;
             else {
                 std::cerr << "--set: unknown key " << key << "\n" << kUsage;
                 return 2;

@@ -40,22 +40,29 @@ Gain step_gain(const Placement& pl, const PlacedVcpu& x, const PlacedVcpu* y, in
 
 // On a host with a shape, a step is also priced by what it does to SMT overlap and locality.
 // Overlap: while two siblings both run, each does less work (TopologyPolicy::smt_penalty), and
-// the time both are busy is about the product of their loads, so the objective becomes
-// Σ load² + 2·smt_penalty·Σ_{sibling pairs} load_p·load_q. Moving δ from a to b changes the
-// pair sum by δ·(S_b − S_a) (S = the siblings' load), less δ² when a and b are siblings. Like
+// the share of time both are busy is about the product of their busy shares (load capped at
+// one pCPU), so the objective becomes Σ load² + 2·smt_penalty·Σ_{sibling pairs} busy_p·busy_q.
+// The cap matters: moving work off a pCPU that stays saturated frees none of its core. Like
 // the balance term it is priced in both readings of guessed demands, and the worse counts.
 // Locality: the target counts as `cost` points busier, which ranks an in-node target above an
 // equally good remote one, and the step must gain min_gain + cost to be made at all.
 double overlap_change(const Placement& pl, double delta, int a, int b, bool low) {
-    auto siblings = [&](int s) {
+    auto load = [&](int s) { return pl.load(s) - (low ? pl.guessed(s) : 0); };
+    auto busy = [](double l) { return std::clamp(l, 0.0, 1.0); };
+    auto others = [&](int s, int skip) {
         double sum = 0;
         for (int t : pl.topo().siblings(s))
-            sum += pl.load(t) - (low ? pl.guessed(t) : 0);
+            if (t != skip)
+                sum += busy(load(t));
         return sum;
     };
-    double change = delta * (siblings(b) - siblings(a));
+    const double a0 = busy(load(a));
+    const double a1 = busy(load(a) - delta);
+    const double b0 = busy(load(b));
+    const double b1 = busy(load(b) + delta);
+    double change = (a1 - a0) * others(a, b) + (b1 - b0) * others(b, a);
     if (pl.topo().are_siblings(a, b))
-        change -= delta * delta;
+        change += a1 * b1 - a0 * b0;
     return change;
 }
 
@@ -188,7 +195,7 @@ Step best_single_move_topology(const Placement& pl, const MovableBySlot& movable
         for (int s : pl.targets()) {
             double siblings = 0;
             for (int t : topo.siblings(s))
-                siblings += pl.load(t) - (low ? pl.guessed(t) : 0);
+                siblings += std::clamp(pl.load(t) - (low ? pl.guessed(t) : 0), 0.0, 1.0);
             key[static_cast<std::size_t>(s)] =
                 pl.load(s) - (low ? pl.guessed(s) : 0) + w * siblings;
         }

@@ -1,6 +1,7 @@
 // The working assignment a policy edits: where each vCPU sits, per-pCPU load, the moves so far.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <string>
 #include <vector>
@@ -52,11 +53,12 @@ class Placement {
     const SpreadTracker& tracker() const { return spread_; }
     std::size_t moves() const { return moves_.size(); }
     const SlotTopology& topo() const { return topo_; }
-    // Σ load of the slot's SMT siblings: how busy the rest of its core is.
+    // Σ busy share (load capped at one pCPU) of the slot's SMT siblings: how busy the rest of
+    // its core is.
     double sibling_load(int slot) const {
         double sum = 0;
         for (int s : topo_.siblings(slot))
-            sum += loads_[static_cast<std::size_t>(s)];
+            sum += std::min(1.0, std::max(0.0, loads_[static_cast<std::size_t>(s)]));
         return sum;
     }
     // Points a move of vCPU v to slot `to` must gain on top of min_gain for the locality it
