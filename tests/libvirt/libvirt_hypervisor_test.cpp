@@ -308,6 +308,22 @@ TEST_F(DefaultDriverTest, PersistentDomainStoppedBetweenSampleAndPinIsDomainGone
     EXPECT_NE(std::string(e.what()).find("domain 'test'"), std::string::npos) << e.what();
 }
 
+TEST_F(DefaultDriverTest, FallbackReadsEverySampleAndSeesRepinsBySomeoneElse) {
+    HostSample first = hv.sample();
+    ASSERT_NE(find_domain(first, "test"), nullptr);
+    Domain dom(virDomainLookupByName(raw.get(), "test"));
+    unsigned char map = 1 << 5;
+    ASSERT_EQ(virDomainPinVcpu(dom.get(), 0, &map, 1), 0);
+    HostSample second = hv.sample();
+    const DomainSample* test = find_domain(second, "test");
+    ASSERT_NE(test, nullptr);
+    EXPECT_EQ(test->vcpus[0].affinity, CpuSet{5});
+    auto repins = hv.take_external_repins();
+    ASSERT_EQ(repins.size(), 1u);
+    EXPECT_EQ(repins[0].vcpu, 0);
+    EXPECT_EQ(repins[0].domain_name, "test");
+}
+
 TEST_F(DefaultDriverTest, FallbackCostsOneCallPerDomain) {
     // The test driver has no vcpu.* bulk stats, so each domain costs a virDomainGetVcpus:
     // this path is O(domains); the bulk path's O(1) is shown by BulkPathTest below.
@@ -325,6 +341,7 @@ TEST_F(DefaultDriverTest, FallbackCostsOneCallPerDomain) {
 // its bulk path (affinity from the cache, read once per domain).
 class BulkStatsHypervisor : public LibvirtHypervisor {
   public:
+    using LibvirtHypervisor::deliver_tunable_event;
     using LibvirtHypervisor::LibvirtHypervisor;
     std::uint64_t time_ns = 1'000'000'000;
 
@@ -447,6 +464,54 @@ TEST_F(BulkPathTest, SafetyNetRereadFindsARepinBySomeoneElse) {
     test = find_domain(sample10, "test");
     ASSERT_NE(test, nullptr);
     EXPECT_EQ(test->vcpus[1].affinity, CpuSet{2});
+}
+
+// What libvirt's qemu driver sends after any vCPU pin, ours or someone else's.
+void send_vcpupin_event(BulkStatsHypervisor& hv, virConnectPtr conn, const char* domain, int vcpu,
+                        const char* cpus) {
+    Domain dom(virDomainLookupByName(conn, domain));
+    ASSERT_TRUE(dom);
+    TypedParams params;
+    std::string field = "cputune.vcpupin" + std::to_string(vcpu);
+    ASSERT_EQ(virTypedParamsAddString(params.params_out(), params.count_out(),
+                                      params.capacity_out(), field.c_str(), cpus),
+              0);
+    hv.deliver_tunable_event(dom.get(), params.data(), params.size());
+}
+
+TEST_F(BulkPathTest, TunableEventFromSomeoneElseUpdatesAffinityAndIsReported) {
+    BulkStatsHypervisor hv({kDefaultUri, "", "", 0}, clock, log);
+    hv.connect();
+    hv.sample();
+    send_vcpupin_event(hv, raw.get(), "test", 1, "4-5");
+    auto before = hv.round_trips();
+    HostSample s = hv.sample();
+    EXPECT_EQ(hv.round_trips() - before, 1u) << "the event carries the pin: no re-read";
+    const DomainSample* test = find_domain(s, "test");
+    ASSERT_NE(test, nullptr);
+    EXPECT_EQ(test->vcpus[1].affinity, (CpuSet{4, 5}));
+    auto repins = hv.take_external_repins();
+    ASSERT_EQ(repins.size(), 1u);
+    EXPECT_EQ(repins[0].domain_name, "test");
+    EXPECT_EQ(repins[0].vcpu, 1);
+}
+
+TEST_F(BulkPathTest, TunableEventEchoingOurOwnPinIsNotExternal) {
+    BulkStatsHypervisor hv({kDefaultUri, "", "", 0}, clock, log);
+    hv.connect();
+    HostSample first = hv.sample();
+    const DomainSample* test = find_domain(first, "test");
+    ASSERT_NE(test, nullptr);
+    hv.pin({test->uuid, "test", 0}, CpuSet{2});
+    hv.pin({test->uuid, "test", 0}, CpuSet{3});
+    // Echoes arrive late, the older one after our newer pin.
+    send_vcpupin_event(hv, raw.get(), "test", 0, "2");
+    send_vcpupin_event(hv, raw.get(), "test", 0, "3");
+    HostSample s = hv.sample();
+    test = find_domain(s, "test");
+    ASSERT_NE(test, nullptr);
+    EXPECT_EQ(test->vcpus[0].affinity, CpuSet{3});
+    EXPECT_TRUE(hv.take_external_repins().empty());
 }
 
 TEST_F(BulkPathTest, WithoutEventsOrRereadsAnExternalRepinGoesUnseen) {

@@ -93,6 +93,14 @@ LibvirtHypervisor::~LibvirtHypervisor() {
 
 void LibvirtHypervisor::amend_stats(const std::string&, DomainStats&) {}
 
+void LibvirtHypervisor::deliver_tunable_event(virDomainPtr dom, virTypedParameterPtr params,
+                                              int count) {
+    if (!inbox_)
+        return;
+    EventInbox::Ref ref = inbox_;
+    EventInbox::on_tunable(conn_.get(), dom, params, count, &ref);
+}
+
 void LibvirtHypervisor::fail(const std::string& what, Subject subject) {
     HypervisorError error = last_error(what, conn_.get(), subject);
     if (error.kind() == HypervisorErrorKind::ConnectionLost)

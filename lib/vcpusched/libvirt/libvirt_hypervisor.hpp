@@ -77,6 +77,9 @@ class LibvirtHypervisor : public Hypervisor {
     // Test seam: lets adapter tests give the test driver's records the vcpu.* fields it does not
     // report, to drive the bulk path. The product leaves stats as libvirt gave them.
     virtual void amend_stats(const std::string& uuid, DomainStats& stats);
+    // Test seam: hands a tunable event to the handler libvirt calls on the event thread (the
+    // test driver never emits one).
+    void deliver_tunable_event(virDomainPtr dom, virTypedParameterPtr params, int count);
 
   private:
     struct EventInbox;
