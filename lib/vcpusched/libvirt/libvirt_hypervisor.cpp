@@ -51,7 +51,6 @@ struct LibvirtHypervisor::EventInbox {
     std::vector<Pin> pins;
 
     using Ref = std::shared_ptr<EventInbox>;
-    static void* opaque(const Ref& inbox) { return std::make_unique<Ref>(inbox).release(); }
     static EventInbox& from(void* opaque) { return **static_cast<Ref*>(opaque); }
     static void free(void* opaque) { std::unique_ptr<Ref> owned(static_cast<Ref*>(opaque)); }
 
@@ -159,20 +158,28 @@ void LibvirtHypervisor::connect() {
 }
 
 void LibvirtHypervisor::register_events() {
+    // libvirt owns this reference once registration succeeds and frees it when the callback
+    // can no longer run; on failure it stays ours.
+    auto tunable_ref = std::make_unique<EventInbox::Ref>(inbox_);
     count();
     tunable_callback_ =
         virConnectDomainEventRegisterAny(conn_.get(), nullptr, VIR_DOMAIN_EVENT_ID_TUNABLE,
                                          reinterpret_cast<virConnectDomainEventGenericCallback>(
                                              reinterpret_cast<void (*)()>(&EventInbox::on_tunable)),
-                                         EventInbox::opaque(inbox_), &EventInbox::free);
-    if (tunable_callback_ < 0) {
+                                         tunable_ref.get(), &EventInbox::free);
+    if (tunable_callback_ >= 0) {
+        static_cast<void>(tunable_ref.release());
+    } else {
         HypervisorError e = last_error("register tunable events", conn_.get(), Subject::Connection);
         log_.write(LogLevel::Info,
                    std::string(e.what()) + "; re-pins by others are found by periodic re-reads");
     }
-    close_callback_ =
-        virConnectRegisterCloseCallback(conn_.get(), &EventInbox::on_close,
-                                        EventInbox::opaque(inbox_), &EventInbox::free) == 0;
+    // Drivers without close callbacks (the test driver) report success and drop the free
+    // function, so we keep ownership: close_ref_ outlives the registration, which
+    // disconnect() removes first (libvirt does not run the callback after unregistering).
+    close_ref_ = std::make_unique<EventInbox::Ref>(inbox_);
+    close_callback_ = virConnectRegisterCloseCallback(conn_.get(), &EventInbox::on_close,
+                                                      close_ref_.get(), nullptr) == 0;
     if (!close_callback_)
         virResetLastError();
     // Keepalive makes a dead daemon visible even while idle; drivers without it answer 1.
@@ -192,6 +199,7 @@ void LibvirtHypervisor::disconnect() {
     }
     tunable_callback_ = -1;
     close_callback_ = false;
+    close_ref_.reset();
     // Domain handles hold references to the connection: drop them first.
     domains_.clear();
     affinity_.clear();

@@ -109,6 +109,7 @@ class LibvirtHypervisor : public Hypervisor {
     std::uint64_t sample_no_ = 0;
     std::atomic<std::uint64_t> round_trips_{0};
     std::shared_ptr<EventInbox> inbox_;
+    std::unique_ptr<std::shared_ptr<EventInbox>> close_ref_;  // the close callback's opaque
     int tunable_callback_ = -1;
     bool close_callback_ = false;
     std::map<std::string, Domain> domains_;  // by UUID: handles from the last sample, for pin()
