@@ -344,10 +344,13 @@ class BulkStatsHypervisor : public LibvirtHypervisor {
     using LibvirtHypervisor::deliver_tunable_event;
     using LibvirtHypervisor::LibvirtHypervisor;
     std::uint64_t time_ns = 1'000'000'000;
+    std::string without_stats;  // a domain whose record lacks vcpu.* (busy, NOWAIT)
 
   protected:
     void amend_stats(const std::string& uuid, DomainStats& stats) override {
         ASSERT_FALSE(stats.has_vcpu_fields) << "the test driver now reports vcpu.* itself";
+        if (uuid == without_stats)
+            return;
         int n = g_vcpus_by_uuid.contains(uuid) ? g_vcpus_by_uuid[uuid] : 2;
         stats.has_vcpu_fields = true;
         stats.current = stats.maximum = n;
@@ -512,6 +515,21 @@ TEST_F(BulkPathTest, TunableEventEchoingOurOwnPinIsNotExternal) {
     ASSERT_NE(test, nullptr);
     EXPECT_EQ(test->vcpus[0].affinity, CpuSet{3});
     EXPECT_TRUE(hv.take_external_repins().empty());
+}
+
+TEST_F(BulkPathTest, DomainMissingFromBulkStatsIsSkippedNotReadOneByOne) {
+    auto extra = add_domains(2);
+    BulkStatsHypervisor hv({kDefaultUri, "", "", 0}, clock, log);
+    hv.connect();
+    HostSample first = hv.sample();
+    ASSERT_EQ(first.domains.size(), 3u);
+    hv.without_stats = find_domain(first, "bulk0")->uuid;
+    auto before = hv.round_trips();
+    HostSample second = hv.sample();
+    EXPECT_EQ(hv.round_trips() - before, 1u) << "no virDomainGetVcpus for the busy domain";
+    EXPECT_FALSE(hv.used_fallback());
+    EXPECT_EQ(second.domains.size(), 2u);
+    EXPECT_EQ(find_domain(second, "bulk0"), nullptr);
 }
 
 TEST_F(BulkPathTest, WithoutEventsOrRereadsAnExternalRepinGoesUnseen) {

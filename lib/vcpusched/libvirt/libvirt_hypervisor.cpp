@@ -143,9 +143,15 @@ void LibvirtHypervisor::connect() {
         conn_.reset();
         throw e;
     }
-    host_cpus_ = static_cast<int>(VIR_NODEINFO_MAXCPUS(info));
+    // CPU maps must cover the highest CPU id: the present-CPU count of virNodeGetCPUMap, or
+    // nodes*sockets*cores*threads, whichever is larger (the test driver's map is hard-coded).
+    count();
+    int present = virNodeGetCPUMap(conn_.get(), nullptr, nullptr, 0);
+    if (present < 0)
+        virResetLastError();
+    host_cpus_ = std::max(present, static_cast<int>(VIR_NODEINFO_MAXCPUS(info)));
     if (host_cpus_ <= 0 || host_cpus_ > CpuSet::kMaxCpu + 1)
-        host_cpus_ = static_cast<int>(info.cpus);
+        host_cpus_ = std::clamp(static_cast<int>(info.cpus), 1, CpuSet::kMaxCpu + 1);
     // AFFECT_LIVE so that a domain stopped between sample and pin fails instead of having its
     // persistent config rewritten; the test driver accepts only 0.
     pin_flags_ = is_test_driver_ ? 0 : VIR_DOMAIN_AFFECT_LIVE;
@@ -206,6 +212,7 @@ void LibvirtHypervisor::disconnect() {
     conn_.reset();
     inbox_.reset();
     used_fallback_ = false;
+    driver_has_vcpu_stats_ = false;
 }
 
 bool LibvirtHypervisor::connected() const {
@@ -330,6 +337,16 @@ HostSample LibvirtHypervisor::sample() {
         amend_stats(s.uuid, s.stats);
         for (const auto& problem : s.stats.problems)
             log_.write(LogLevel::Debug, domain_label(s.name, s.uuid) + ": stats " + problem);
+        if (s.stats.has_vcpu_fields) {
+            driver_has_vcpu_stats_ = true;
+        } else if (driver_has_vcpu_stats_) {
+            // A driver with bulk vCPU stats left them out for this domain (NOWAIT skips a
+            // domain busy with a job): a per-domain read would wait on that job, so leave the
+            // domain out of this sample instead.
+            log_.write(LogLevel::Debug,
+                       domain_label(s.name, s.uuid) + ": no vCPU stats this time; skipped");
+            continue;
+        }
         try {
             if (!s.stats.has_vcpu_fields) {
                 used_fallback_ = true;
@@ -365,6 +382,8 @@ HostSample LibvirtHypervisor::sample() {
         for (const auto& uuid : affinity_.due(sample_no_, every, limit)) {
             auto it = std::find_if(seen.begin(), seen.end(),
                                    [&](const Seen& s) { return s.uuid == uuid; });
+            if (it == seen.end())
+                continue;
             int slots = std::max(it->stats.maximum, 1);
             for (const auto& v : it->stats.vcpus)
                 slots = std::max(slots, v.id + 1);

@@ -105,6 +105,7 @@ class LibvirtHypervisor : public Hypervisor {
     unsigned stats_flags_ = 0;
     bool lost_ = false;
     bool used_fallback_ = false;
+    bool driver_has_vcpu_stats_ = false;  // seen vcpu.* fields on this connection
     bool proc_stat_failing_ = false;
     std::uint64_t sample_no_ = 0;
     std::atomic<std::uint64_t> round_trips_{0};
