@@ -61,7 +61,9 @@ class LibvirtHypervisor : public Hypervisor {
     Topology topology() override;
     void pin(const VcpuRef& vcpu, const CpuSet& cpus) override;
 
-    // Libvirt calls that go to the driver/daemon since construction (connect counts as one).
+    // Libvirt calls that go to the driver/daemon since construction, one per call
+    // (virConnectOpen counts one though it makes several RPCs; local calls such as
+    // virDomainGetName count none). connect() costs 4, plus 1 with an EventLoop.
     std::uint64_t round_trips() const { return round_trips_.load(); }
     // vCPUs that someone else re-pinned since the last call (seen through a tunable event or a
     // re-read that disagreed with what we knew), each once. Pins present when a domain is
