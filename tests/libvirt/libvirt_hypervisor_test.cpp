@@ -208,6 +208,18 @@ TEST_F(NodeFileTest, DisconnectedAdapterRefusesCallsAsConnectionLost) {
     EXPECT_EQ(error_of([&] { hv.topology(); }).kind(), HypervisorErrorKind::ConnectionLost);
 }
 
+TEST(LibvirtHypervisorConnect, ConnectCostsFourCallsWhateverTheDomainCount) {
+    ManualClock clock;
+    LibvirtHypervisor hv(node_uri(), clock, "");
+    EXPECT_FALSE(hv.connected());
+    EXPECT_EQ(hv.round_trips(), 0u);
+    hv.connect();
+    EXPECT_EQ(hv.round_trips(), 4u) << "open, type, node info, CPU map";
+    hv.connect();
+    EXPECT_EQ(hv.round_trips(), 8u) << "reconnecting opens afresh";
+    EXPECT_TRUE(hv.connected());
+}
+
 TEST(LibvirtHypervisorConnect, UnknownDriverIsConnectionLostNamingTheUri) {
     ManualClock clock;
     LibvirtHypervisor hv("nosuchdriver:///system", clock);
