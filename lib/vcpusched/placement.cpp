@@ -24,6 +24,7 @@ Placement::Placement(const LoadReport& report, const Topology& topology, const P
     const std::string* last_name = nullptr;
     bool last_managed = false;
     vcpus_.reserve(report.vcpus.size());
+    std::vector<std::size_t> unplaced;
     for (std::size_t i = 0; i < report.vcpus.size(); ++i) {
         const VcpuLoad& v = report.vcpus[i];
         PlacedVcpu p;
@@ -43,17 +44,14 @@ Placement::Placement(const LoadReport& report, const Topology& topology, const P
             loads_[static_cast<std::size_t>(p.slot)] += v.demand;
             guessed_[static_cast<std::size_t>(p.slot)] += p.demand - p.low;
         } else if (v.pcpu < 0) {
-            CpuSet where = load_pcpus(v, online_);
-            double share = v.demand / static_cast<double>(std::max<std::size_t>(1, where.count()));
-            for (int id : where.cpus())
-                if (int s = index_(id); s >= 0)
-                    loads_[static_cast<std::size_t>(s)] += share;
+            unplaced.push_back(i);
         }
         vcpus_.push_back(p);
     }
-    initial_loads_ = loads_;
     for (int s : targets_)
         spread_.add(loads_[static_cast<std::size_t>(s)]);
+    spread_unplaced(unplaced, 1);
+    initial_loads_ = loads_;
     initial_spread_ = spread_.spread();
 }
 
@@ -65,23 +63,52 @@ void Placement::change_load(int slot, double delta) {
         spread_.change(before, loads_[s]);
 }
 
-void Placement::move(std::size_t v, int to) {
-    PlacedVcpu& p = vcpus_[v];
-    const VcpuLoad& load = report_.vcpus[p.report_index];
-    if (p.slot >= 0) {
-        change_load(p.slot, -p.demand);
-        guessed_[static_cast<std::size_t>(p.slot)] -= p.demand - p.low;
-    } else if (load.pcpu < 0) {
-        CpuSet where = load_pcpus(load, online_);
-        double share = p.demand / static_cast<double>(std::max<std::size_t>(1, where.count()));
+void Placement::spread_unplaced(const std::vector<std::size_t>& vs, double sign) {
+    for (std::size_t i = 0; i < vs.size();) {
+        const VcpuLoad& first = report_.vcpus[vcpus_[vs[i]].report_index];
+        double sum = 0;
+        std::size_t j = i;
+        for (; j < vs.size(); ++j) {
+            const PlacedVcpu& p = vcpus_[vs[j]];
+            if (!(report_.vcpus[p.report_index].affinity == first.affinity))
+                break;
+            sum += p.demand;
+        }
+        CpuSet where = load_pcpus(first, online_);
+        double share = sign * sum / static_cast<double>(std::max<std::size_t>(1, where.count()));
         for (int id : where.cpus())
             if (int s = index_(id); s >= 0)
-                change_load(s, -share);
+                change_load(s, share);
+        i = j;
     }
+}
+
+void Placement::lift(const std::vector<std::size_t>& vs) {
+    std::vector<std::size_t> unplaced;
+    for (std::size_t v : vs) {
+        PlacedVcpu& p = vcpus_[v];
+        if (p.lifted)
+            continue;
+        if (p.slot >= 0) {
+            change_load(p.slot, -p.demand);
+            guessed_[static_cast<std::size_t>(p.slot)] -= p.demand - p.low;
+        } else if (report_.vcpus[p.report_index].pcpu < 0) {
+            unplaced.push_back(v);
+        }
+        p.slot = -1;
+        p.lifted = true;
+    }
+    spread_unplaced(unplaced, -1);
+}
+
+void Placement::put(std::size_t v, int to) {
+    PlacedVcpu& p = vcpus_[v];
+    const VcpuLoad& load = report_.vcpus[p.report_index];
     change_load(to, p.demand);
     guessed_[static_cast<std::size_t>(to)] += p.demand - p.low;
     moves_.push_back(Move{load.ref, load.pcpu, id(to), p.demand});
     p.slot = to;
+    p.lifted = false;
     p.moved = true;
     p.movable = false;
     p.needs_place = false;

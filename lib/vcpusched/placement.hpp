@@ -24,6 +24,7 @@ struct PlacedVcpu {
     bool movable = false;      // managed, placed on a target pCPU, not cooling down
     bool needs_place = false;  // managed but not on a target pCPU (unplaced, reserved, offline)
     bool moved = false;        // already moved by this plan
+    bool lifted = false;       // its load is counted nowhere until put() (mid-move)
 };
 
 class Placement {
@@ -48,11 +49,23 @@ class Placement {
     double initial_spread() const { return initial_spread_; }
 
     // Moves vCPU v (an index into vcpus()) to target slot `to`, updating loads and the spread.
-    void move(std::size_t v, int to);
+    void move(std::size_t v, int to) {
+        lift(v);
+        put(v, to);
+    }
+    // Takes v's load off wherever it counts now (its pCPU, or its affinity when unplaced).
+    void lift(std::size_t v) { lift(std::vector<std::size_t>{v}); }
+    // The same for many; cheaper than one by one when many unplaced vCPUs share an affinity.
+    void lift(const std::vector<std::size_t>& vs);
+    // Puts a lifted v on target slot `to` and records the move.
+    void put(std::size_t v, int to);
     Plan finish(std::string reason) const;
 
   private:
     void change_load(int slot, double delta);
+    // Adds sign × demand of unplaced vCPUs evenly over their affinity, one pass per run of
+    // equal affinities (usually they all share one) rather than one per vCPU.
+    void spread_unplaced(const std::vector<std::size_t>& vs, double sign);
 
     const LoadReport& report_;
     CpuSet online_;

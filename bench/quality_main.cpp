@@ -1,0 +1,105 @@
+// vcpusched-bench-quality: every scenario under balance, count and greedy; table, JSON, targets.
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <set>
+#include <string>
+
+#include "quality.hpp"
+#include "report.hpp"
+#include "scenario_file.hpp"
+#include "targets.hpp"
+#include "vcpusched/error.hpp"
+
+namespace {
+
+constexpr const char* kUsage =
+    "usage: vcpusched-bench-quality [--scenarios DIR] [--only NAME]... [--json FILE] [--check]\n"
+    "                               [--trace]\n"
+    "  Runs every scenario (bench/scenarios/*.yaml) under balance, count and greedy against\n"
+    "  the simulator and prints a markdown table.\n"
+    "  --check  exit 1 when balance misses a target (the ctest `bench` test)\n"
+    "  --trace  print every period: true spread, max/LB, moves and the plan's reason\n";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    using namespace vcpusched::bench;
+    std::string dir = VCPUSCHED_SOURCE_DIR "/bench/scenarios";
+    std::string json;
+    bool check = false;
+    bool trace = false;
+    std::set<std::string> only;
+    for (int i = 1; i < argc; ++i) {
+        std::string arg = argv[i];
+        auto value = [&]() -> std::string {
+            if (i + 1 >= argc) {
+                std::cerr << arg << " needs a value\n" << kUsage;
+                std::exit(2);
+            }
+            return argv[++i];
+        };
+        if (arg == "--scenarios")
+            dir = value();
+        else if (arg == "--json")
+            json = value();
+        else if (arg == "--only")
+            only.insert(value());
+        else if (arg == "--trace")
+            trace = true;
+        else if (arg == "--check")
+            check = true;
+        else if (arg == "--help" || arg == "-h") {
+            std::cout << kUsage;
+            return 0;
+        } else {
+            std::cerr << "unknown argument " << arg << "\n" << kUsage;
+            return 2;
+        }
+    }
+    try {
+        std::vector<BenchScenario> scenarios;
+        for (auto& s : load_scenarios(dir))
+            if (only.empty() || only.count(s.name))
+                scenarios.push_back(std::move(s));
+        if (scenarios.empty()) {
+            std::cerr << dir << ": no scenarios to run\n";
+            return 2;
+        }
+        vcpusched::PolicyConfig policy;  // the defaults, as the daemon ships them
+        std::vector<QualityResult> results;
+        for (const auto& s : scenarios)
+            for (PolicyKind kind : {PolicyKind::Balance, PolicyKind::Count, PolicyKind::Greedy})
+                results.push_back(run_quality(s, kind, policy));
+        if (trace) {
+            for (const auto& r : results) {
+                std::cout << "## " << r.scenario << " / " << r.policy << "\n";
+                for (std::size_t p = 0; p < r.periods.size(); ++p)
+                    std::cout << "period " << p + 1 << ": spread " << r.periods[p].spread
+                              << " pt, max/LB " << r.periods[p].ratio << ", "
+                              << r.periods[p].moves << " moves: " << r.periods[p].note << "\n";
+            }
+        }
+        auto checks = check_targets(scenarios, results, policy.threshold);
+        std::cout << markdown_table(results) << "\n";
+        std::size_t failed = 0;
+        for (const auto& c : checks)
+            failed += c.ok ? 0 : 1;
+        std::cout << "Targets for balance: " << checks.size() - failed << " of " << checks.size()
+                  << " met\n\n"
+                  << markdown_checks(checks, !check && failed == 0);
+        if (!json.empty()) {
+            std::ofstream out(json);
+            out << to_json(results, checks);
+            if (!out) {
+                std::cerr << json << ": cannot write\n";
+                return 2;
+            }
+        }
+        return check && failed ? 1 : 0;
+    } catch (const vcpusched::Error& e) {
+        std::cerr << "vcpusched-bench-quality: " << e.what() << "\n";
+        return 2;
+    }
+}

@@ -1,0 +1,38 @@
+// Entry point of the e2e tests: brings the testbed up first and, unless ctest manages it, down
+// at the end (ctest runs each test in its own process between a set-up and a clean-up test).
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <iostream>
+
+#include "testbed.hpp"
+
+namespace {
+
+class TestbedEnvironment : public testing::Environment {
+  public:
+    void SetUp() override {
+        if (geteuid() != 0) {
+            return;  // every test skips itself
+        }
+        if (e2e::testbed({"up"}) != 0) {
+            FAIL() << "scripts/testbed up failed";
+        }
+    }
+    void TearDown() override {
+        const char* managed = std::getenv("VCPUSCHED_E2E_MANAGED");
+        if (geteuid() == 0 && (managed == nullptr || *managed == '\0')) {
+            e2e::testbed({"down"});
+        }
+    }
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    testing::InitGoogleTest(&argc, argv);
+    setenv("VCPUSCHED_GUEST_ELF", VCPUSCHED_GUEST_ELF, 0);      // the build's guest for testbed
+    testing::AddGlobalTestEnvironment(new TestbedEnvironment);  // gtest owns it
+    return RUN_ALL_TESTS();
+}
