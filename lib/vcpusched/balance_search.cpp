@@ -66,12 +66,14 @@ double overlap_change(const Placement& pl, double delta, int a, int b, bool low)
     return change;
 }
 
-Gain priced(const Placement& pl, std::size_t x, const std::size_t* y, int a, int b) {
+Gain priced(const Placement& pl, std::size_t x, const std::size_t* y, int a, int b,
+            const PolicyConfig& policy) {
     const PlacedVcpu& vx = pl.vcpus()[x];
     const PlacedVcpu* vy = y ? &pl.vcpus()[*y] : nullptr;
     Gain g = step_gain(pl, vx, vy, a, b);
     const SlotTopology& topo = pl.topo();
-    if (!topo.active())
+    // Topology only raises the bar (min_gain + cost), so what fails min_gain alone is out.
+    if (!topo.active() || g.pair < policy.min_gain - kEps)
         return g;
     const double delta = vx.demand - (vy ? vy->demand : 0);
     if (topo.smt()) {
@@ -125,7 +127,7 @@ void best_swaps_between(const Placement& pl, const MovableBySlot& movable, int a
             if (vy.demand >= vx.demand)
                 continue;  // a swap must carry load from a to b
             const std::size_t y = *cand;
-            consider(best, Step{priced(pl, x, &y, a, b), x, y, a, b}, policy);
+            consider(best, Step{priced(pl, x, &y, a, b, policy), x, y, a, b}, policy);
         }
     }
 }
@@ -188,9 +190,14 @@ Step best_single_move_topology(const Placement& pl, const MovableBySlot& movable
         std::vector<LeastTwo> node;
         std::vector<LeastTwo> cache;
     };
+    // The low reading differs only where demands are guessed.
+    bool any_guess = false;
+    for (int t : pl.targets())
+        any_guess = any_guess || pl.guessed(t) > kEps;
+    const int readings = any_guess ? 2 : 1;
     Least by[2];
     std::vector<double> key(pl.slots(), 0);
-    for (int reading = 0; reading < 2; ++reading) {
+    for (int reading = 0; reading < readings; ++reading) {
         const bool low = reading == 1;
         for (int s : pl.targets()) {
             double siblings = 0;
@@ -210,27 +217,33 @@ Step best_single_move_topology(const Placement& pl, const MovableBySlot& movable
     }
     Step best;
     std::vector<int> near;
+    auto try_move = [&](std::size_t x, int a, int b) {
+        if (b >= 0 && b != a)
+            consider(best, Step{priced(pl, x, nullptr, a, b, policy), x, std::nullopt, a, b},
+                     policy);
+    };
     for (int a : pl.targets()) {
         if (movable.on(a).empty())
             continue;
+        // The same targets serve every vCPU on a; only the domain's node differs.
+        near.clear();
+        for (int r = 0; r < readings; ++r) {
+            near.push_back(by[r].host.other_than(a));
+            near.push_back(by[r].node[static_cast<std::size_t>(topo.node(a))].other_than(a));
+            near.push_back(by[r].cache[static_cast<std::size_t>(topo.cache(a))].other_than(a));
+        }
+        for (int t : topo.siblings(a))
+            if (pl.is_target(t))
+                near.push_back(t);
+        std::sort(near.begin(), near.end());
+        near.erase(std::unique(near.begin(), near.end()), near.end());
         for (std::size_t x : movable.on(a)) {
-            near.clear();
-            for (const Least& l : by) {
-                near.push_back(l.host.other_than(a));
-                near.push_back(l.node[static_cast<std::size_t>(topo.node(a))].other_than(a));
-                near.push_back(l.cache[static_cast<std::size_t>(topo.cache(a))].other_than(a));
-                if (const int home = pl.vcpus()[x].home; home >= 0)
-                    near.push_back(l.node[static_cast<std::size_t>(home)].other_than(a));
-            }
-            for (int t : topo.siblings(a))
-                if (pl.is_target(t))
-                    near.push_back(t);
-            std::sort(near.begin(), near.end());
-            near.erase(std::unique(near.begin(), near.end()), near.end());
             for (int b : near)
-                if (b >= 0 && b != a)
-                    consider(best, Step{priced(pl, x, nullptr, a, b), x, std::nullopt, a, b},
-                             policy);
+                try_move(x, a, b);
+            const int home = pl.vcpus()[x].home;
+            if (home >= 0 && home != topo.node(a))
+                for (int r = 0; r < readings; ++r)
+                    try_move(x, a, by[r].node[static_cast<std::size_t>(home)].other_than(a));
         }
     }
     return best;
