@@ -51,25 +51,32 @@ CliParse parse_cli(const std::vector<std::string>& args) {
     std::string seconds_text, interval_text, log_level_text, log_target_text, connect;
     CliOptions options;
 
-    auto* positional = app.add_option(
-        "SECONDS", seconds_text, "Balancing period in seconds (the classic form of --interval)");
+    auto* positional =
+        app.add_option("SECONDS", seconds_text,
+                       "Balancing period in seconds (the classic form of --interval)")
+            ->type_name("");
+    // Validated below rather than by CLI11, so that each message can quote the bad value;
+    // the help text names what each option takes instead of "TEXT".
     auto* config = app.add_option("-c,--config", options.config_path,
                                   std::string("Config file (default ") + kDefaultConfigPath +
-                                      "; a missing default file means built-in defaults)");
-    auto* connect_opt =
-        app.add_option("--connect", connect, "libvirt URI (default qemu:///system)");
+                                      "; a missing default file means built-in defaults)")
+                       ->type_name("FILE");
+    auto* connect_opt = app.add_option("--connect", connect, "libvirt URI (default qemu:///system)")
+                            ->type_name("URI");
     auto* interval = app.add_option("-i,--interval", interval_text,
-                                    "Balancing period in seconds (decimals allowed, minimum 0.1)");
+                                    "Balancing period in seconds (decimals allowed, minimum 0.1)")
+                         ->type_name("SEC");
     positional->excludes(interval);
     app.add_flag("--dry-run", options.dry_run, "Measure and plan, log the plan, never pin");
     app.add_flag("--once", options.once,
                  "Take two samples one period apart, plan, apply, print the report, exit");
     app.add_flag("--check-config", options.check_config,
                  "Validate the config, print the effective config, exit 0 (valid) or 2");
-    auto* level =
-        app.add_option("--log-level", log_level_text, "trace, debug, info, warn or error");
+    auto* level = app.add_option("--log-level", log_level_text, "trace, debug, info, warn or error")
+                      ->type_name("LEVEL");
     auto* target = app.add_option("--log-target", log_target_text,
-                                  "auto (the journal under systemd, else stderr), journal, stderr");
+                                  "auto (the journal under systemd, else stderr), journal, stderr")
+                       ->type_name("T");
     app.set_version_flag("--version", std::string(kProgram) + " " + VCPUSCHED_VERSION);
     app.footer(
         "Exit codes: 0 clean stop, 1 runtime failure, 2 bad usage or config.\n"

@@ -124,7 +124,7 @@ void Service::run_cycle() {
 }
 
 void Service::report(const CycleReport& report) {
-    if (report.results.empty()) {
+    if (config_.dry_run) {
         for (const Move& m : report.plan.moves) {
             parts_.log.write(LogLevel::Info,
                              "dry run, not pinned: " + describe_move(m, report.plan),

@@ -2,6 +2,7 @@
 #include "signals.hpp"
 
 #include <cerrno>
+#include <csignal>
 #include <ctime>
 #include <system_error>
 
@@ -15,6 +16,10 @@ sigset_t block_service_signals() {
     sigaddset(&set, SIGINT);
     if (int rc = pthread_sigmask(SIG_BLOCK, &set, nullptr); rc != 0)
         throw std::system_error(rc, std::generic_category(), "blocking signals");
+    // A libvirtd that dies under us closes its socket; the next write must fail with EPIPE
+    // (a lost connection, handled by reconnecting), not kill the daemon. libvirt asks its
+    // applications to do this.
+    std::signal(SIGPIPE, SIG_IGN);
     return set;
 }
 

@@ -24,8 +24,8 @@ class SignalWaiter {
 };
 
 // Blocks SIGHUP, SIGTERM and SIGINT in the calling thread; threads created afterwards inherit
-// the mask, so the signals stay pending until the loop takes them with sigtimedwait.
-// Call first thing in main().
+// the mask, so the signals stay pending until the loop takes them with sigtimedwait. Also
+// ignores SIGPIPE. Call first thing in main().
 sigset_t block_service_signals();
 
 class SigtimedwaitWaiter : public SignalWaiter {

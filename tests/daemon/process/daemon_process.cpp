@@ -173,11 +173,11 @@ bool DaemonProcess::wait_for_err(const std::string& text, std::chrono::milliseco
     return true;
 }
 
-Run run_to_end(const std::vector<std::string>& args) {
+Finished run_to_end(const std::vector<std::string>& args) {
     TempDir dir;
     DaemonProcess p(args, {"PATH=/usr/bin:/bin"}, dir.path());
     auto exit = p.wait_exit(std::chrono::seconds(60));
-    Run r;
+    Finished r;
     r.code = exit ? exit->code : -1;
     r.out = p.out();
     r.err = p.err();

@@ -77,11 +77,11 @@ class DaemonProcess {
 };
 
 // Runs the binary to completion (up to 60 s) and returns exit code, stdout, stderr.
-struct Run {
+struct Finished {
     int code = -1;
     std::string out;
     std::string err;
 };
-Run run_to_end(const std::vector<std::string>& args);
+Finished run_to_end(const std::vector<std::string>& args);
 
 }  // namespace vcpusched::daemon::process

@@ -82,6 +82,9 @@ TEST_F(RunningDaemon, ReadyThenStatusAndWatchdogEveryCycleThenStoppingOnSigterm)
     ASSERT_TRUE(exit) << diagnostics();
     EXPECT_EQ(exit->code, 0);
     EXPECT_LT(exit->after, 1s);
+    // The datagram was sent before the exit; it may still sit in the socket's queue.
+    ASSERT_TRUE(wait([](const Messages& m) { return find_prefix(m, "STOPPING=1").has_value(); }))
+        << diagnostics();
     EXPECT_EQ(notify.messages().back(), "STOPPING=1");
 }
 
@@ -145,8 +148,9 @@ TEST_F(RunningDaemon, UnreachableLibvirtKeepsRunningAndSaysSo) {
 }
 
 TEST(DaemonOnce, DryRunPrintsAPlanAndPinsNothing) {
-    Run r = run_to_end({"--once", "--dry-run", "--connect", "test:///default", "--interval", "0.2",
-                        "--log-target", "stderr", "-c", "/nonexistent/default-is-not-named"});
+    Finished r =
+        run_to_end({"--once", "--dry-run", "--connect", "test:///default", "--interval", "0.2",
+                    "--log-target", "stderr", "-c", "/nonexistent/default-is-not-named"});
     // A named config that is missing is an error; the default path may be missing.
     EXPECT_EQ(r.code, 2);
     r = run_to_end({"--once", "--dry-run", "--connect", "test:///default", "--interval", "0.2",
@@ -160,7 +164,7 @@ TEST(DaemonOnce, DryRunPrintsAPlanAndPinsNothing) {
 }
 
 TEST(DaemonCommandLine, ShippedConfigPassesCheckConfig) {
-    Run r =
+    Finished r =
         run_to_end({"--check-config", "-c", VCPUSCHED_SOURCE_DIR "/config/vcpu-scheduler.yaml"});
     EXPECT_EQ(r.code, 0) << r.err;
     EXPECT_THAT(r.out, HasSubstr("interval: 2"));
@@ -170,7 +174,7 @@ TEST(DaemonCommandLine, ShippedConfigPassesCheckConfig) {
 TEST(DaemonCommandLine, CheckConfigShowsOverridesAndRejectsBadFiles) {
     TempDir dir;
     std::string good = dir.write("good.yaml", "interval: 5\n");
-    Run r = run_to_end({"--check-config", "-c", good, "--connect", "test:///default"});
+    Finished r = run_to_end({"--check-config", "-c", good, "--connect", "test:///default"});
     EXPECT_EQ(r.code, 0) << r.err;
     EXPECT_THAT(r.out, HasSubstr("interval: 5"));
     EXPECT_THAT(r.out, HasSubstr("connect: \"test:///default\""));
@@ -185,22 +189,22 @@ TEST(DaemonCommandLine, CheckConfigShowsOverridesAndRejectsBadFiles) {
 }
 
 TEST(DaemonCommandLine, NonNumericSecondsExitTwoNamingTheValue) {
-    Run r = run_to_end({"abc"});
+    Finished r = run_to_end({"abc"});
     EXPECT_EQ(r.code, 2);
     EXPECT_THAT(r.err, HasSubstr("\"abc\""));
 }
 
 TEST(DaemonCommandLine, UnknownOptionExitsTwo) {
-    Run r = run_to_end({"--bogus"});
+    Finished r = run_to_end({"--bogus"});
     EXPECT_EQ(r.code, 2);
     EXPECT_THAT(r.err, HasSubstr("--bogus"));
 }
 
 TEST(DaemonCommandLine, VersionAndHelpExitZero) {
-    Run v = run_to_end({"--version"});
+    Finished v = run_to_end({"--version"});
     EXPECT_EQ(v.code, 0);
     EXPECT_THAT(v.out, HasSubstr("vcpu-scheduler "));
-    Run h = run_to_end({"--help"});
+    Finished h = run_to_end({"--help"});
     EXPECT_EQ(h.code, 0);
     EXPECT_THAT(h.out, HasSubstr("--dry-run"));
 }
