@@ -11,7 +11,7 @@ namespace vcpusched::daemon {
 using std::chrono::nanoseconds;
 
 Service::Service(Config config, ServiceParts parts)
-    : config_(std::move(config)), parts_(std::move(parts)) {}
+    : config_(std::move(config)), parts_(std::move(parts)), metrics_(config_.metrics_textfile) {}
 
 nanoseconds Service::period() const {
     return std::chrono::duration_cast<nanoseconds>(std::chrono::duration<double>(config_.interval));
@@ -83,6 +83,7 @@ void Service::try_connect() {
         link_ = Link::Down;
         parts_.notifier.status(waiting_status());
         reconnect_at_ = parts_.clock.now() + backoff_.next();
+        update_metrics(nullptr);
         // The loop is alive even when libvirt is not: that is what the watchdog asks.
         ping_watchdog();
         return;
@@ -152,6 +153,18 @@ void Service::report(const CycleReport& report) {
     if (!report.baseline && report.plan.moves.empty())
         parts_.log.write(LogLevel::Debug, "no moves: " + report.plan.reason);
     parts_.notifier.status(status_line(report));
+    update_metrics(&report);
+}
+
+void Service::update_metrics(const CycleReport* report) {
+    try {
+        if (report)
+            metrics_.cycle_done(*report, std::chrono::system_clock::now());
+        else
+            metrics_.disconnected();
+    } catch (const Error& e) {
+        parts_.log.write(LogLevel::Warn, e.what());
+    }
 }
 
 void Service::lost(const std::string& why) {
@@ -162,6 +175,7 @@ void Service::lost(const std::string& why) {
     backoff_.reset();
     reconnect_at_ = parts_.clock.now() + backoff_.next();
     parts_.notifier.status(waiting_status());
+    update_metrics(nullptr);
 }
 
 void Service::reload() {
@@ -180,6 +194,7 @@ void Service::reload() {
     const Config old = std::exchange(config_, std::move(*load.config));
     parts_.balancer.set_options(cycle_options(config_));
     parts_.log.set_level(config_.log_level);
+    metrics_.set_path(config_.metrics_textfile);
     if (config_.log_target != old.log_target)
         parts_.log.write(LogLevel::Warn, "log.target changes take effect at the next start");
     if (config_.interval != old.interval)

@@ -10,6 +10,7 @@
 #include "balancer.hpp"
 #include "config.hpp"
 #include "logging.hpp"
+#include "metrics_textfile.hpp"
 #include "notifier.hpp"
 #include "signals.hpp"
 #include "vcpusched/clock.hpp"
@@ -44,6 +45,9 @@ class Service {
     void run_cycle();
     void report(const CycleReport& report);
     void lost(const std::string& why);
+    // Rewrites the metrics file (when configured): after a cycle, or with nullptr while
+    // libvirt is unreachable. A write failure is a warning, never a reason to stop.
+    void update_metrics(const CycleReport* report);
     void reload();
     void ping_watchdog();
     std::chrono::nanoseconds period() const;
@@ -52,6 +56,7 @@ class Service {
 
     Config config_;
     ServiceParts parts_;
+    MetricsTextfile metrics_;
     Link link_ = Link::Unknown;
     Backoff backoff_;
     std::chrono::nanoseconds next_cycle_{0};
