@@ -11,7 +11,7 @@ namespace vcpusched::daemon {
 using std::chrono::nanoseconds;
 
 Service::Service(Config config, ServiceParts parts)
-    : config_(std::move(config)), parts_(std::move(parts)), metrics_(config_.metrics_textfile) {}
+    : config_(std::move(config)), parts_(std::move(parts)) {}
 
 nanoseconds Service::period() const {
     return std::chrono::duration_cast<nanoseconds>(std::chrono::duration<double>(config_.interval));
@@ -82,8 +82,8 @@ void Service::try_connect() {
         }
         link_ = Link::Down;
         parts_.notifier.status(waiting_status());
+        metrics_disconnected();
         reconnect_at_ = parts_.clock.now() + backoff_.next();
-        update_metrics(nullptr);
         // The loop is alive even when libvirt is not: that is what the watchdog asks.
         ping_watchdog();
         return;
@@ -98,7 +98,9 @@ void Service::try_connect() {
 
 void Service::run_cycle() {
     try {
-        report(parts_.balancer.run());
+        const CycleReport done = parts_.balancer.run();
+        report(done);
+        metrics_cycle_done(done);
     } catch (const HypervisorError& e) {
         if (e.kind() == HypervisorErrorKind::ConnectionLost)
             lost(e.what());
@@ -153,18 +155,6 @@ void Service::report(const CycleReport& report) {
     if (!report.baseline && report.plan.moves.empty())
         parts_.log.write(LogLevel::Debug, "no moves: " + report.plan.reason);
     parts_.notifier.status(status_line(report));
-    update_metrics(&report);
-}
-
-void Service::update_metrics(const CycleReport* report) {
-    try {
-        if (report)
-            metrics_.cycle_done(*report, std::chrono::system_clock::now());
-        else
-            metrics_.disconnected();
-    } catch (const Error& e) {
-        parts_.log.write(LogLevel::Warn, e.what());
-    }
 }
 
 void Service::lost(const std::string& why) {
@@ -175,7 +165,27 @@ void Service::lost(const std::string& why) {
     backoff_.reset();
     reconnect_at_ = parts_.clock.now() + backoff_.next();
     parts_.notifier.status(waiting_status());
-    update_metrics(nullptr);
+    metrics_disconnected();
+}
+
+void Service::metrics_cycle_done(const CycleReport& report) {
+    if (!parts_.metrics)
+        return;
+    try {
+        parts_.metrics->cycle_done(report, std::chrono::system_clock::now());
+    } catch (const Error& e) {
+        parts_.log.write(LogLevel::Warn, std::string("metrics: ") + e.what());
+    }
+}
+
+void Service::metrics_disconnected() {
+    if (!parts_.metrics)
+        return;
+    try {
+        parts_.metrics->disconnected();
+    } catch (const Error& e) {
+        parts_.log.write(LogLevel::Warn, std::string("metrics: ") + e.what());
+    }
 }
 
 void Service::reload() {
@@ -194,7 +204,8 @@ void Service::reload() {
     const Config old = std::exchange(config_, std::move(*load.config));
     parts_.balancer.set_options(cycle_options(config_));
     parts_.log.set_level(config_.log_level);
-    metrics_.set_path(config_.metrics_textfile);
+    if (parts_.metrics)
+        parts_.metrics->set_path(config_.metrics_textfile);
     if (config_.log_target != old.log_target)
         parts_.log.write(LogLevel::Warn, "log.target changes take effect at the next start");
     if (config_.interval != old.interval)

@@ -28,6 +28,8 @@ struct ServiceParts {
     std::function<ConfigLoad()> reload;
     // systemd's watchdog timeout; pinged at least every half of it. nullopt = no watchdog.
     std::optional<std::chrono::nanoseconds> watchdog;
+    // The Prometheus textfile (metrics.textfile); null = none at all.
+    MetricsTextfile* metrics = nullptr;
 };
 
 class Service {
@@ -45,18 +47,17 @@ class Service {
     void run_cycle();
     void report(const CycleReport& report);
     void lost(const std::string& why);
-    // Rewrites the metrics file (when configured): after a cycle, or with nullptr while
-    // libvirt is unreachable. A write failure is a warning, never a reason to stop.
-    void update_metrics(const CycleReport* report);
     void reload();
     void ping_watchdog();
+    // Metrics are a report, never a reason to stop balancing: failures are logged.
+    void metrics_cycle_done(const CycleReport& report);
+    void metrics_disconnected();
     std::chrono::nanoseconds period() const;
     std::chrono::nanoseconds wake_time() const;
     std::string waiting_status() const;
 
     Config config_;
     ServiceParts parts_;
-    MetricsTextfile metrics_;
     Link link_ = Link::Unknown;
     Backoff backoff_;
     std::chrono::nanoseconds next_cycle_{0};
