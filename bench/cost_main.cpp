@@ -127,6 +127,7 @@ BENCHMARK(BM_Cycle)->Apply([](auto* b) { sizes(b, false); });
 // Keeps every run to print the ratios table after Google Benchmark's own output.
 class TableReporter : public benchmark::ConsoleReporter {
   public:
+    TableReporter() : ConsoleReporter(OO_Tabular) {}  // no colour codes in logs and READMEs
     struct Row {
         double us = 0;
         double peak_kib = 0;

@@ -22,7 +22,7 @@ sim::Scenario cost_scenario(int pcpus, int vcpus, std::uint64_t seed) {
         dom.uuid = "cost-" + std::to_string(d);
         for (int j = 0; j < 4 && made < vcpus; ++j, ++made) {
             sim::VcpuSpec v;
-            v.demand.level = rng.uniform(0.2 * mean, 1.8 * mean);
+            v.demand.level = rng.uniform(0.2 * mean, std::min(1.0, 1.8 * mean));
             v.demand.noise = 0.1 * mean;
             v.affinity = CpuSet{rng.uniform_int(0, pcpus - 1)};
             dom.vcpus.push_back(std::move(v));

@@ -3,6 +3,7 @@
 #include "quality.hpp"
 
 #include <algorithm>
+#include <map>
 #include <memory>
 
 #include "greedy.hpp"
@@ -82,6 +83,34 @@ class GreedyDriver : public Driver {
     std::optional<HostSample> previous_;
 };
 
+// The true demands of one period, keyed by vCPU.
+struct PeriodDemands {
+    std::vector<double> demands;
+    std::map<std::pair<std::string, int>, std::size_t> index;
+};
+
+PeriodDemands period_demands(const sim::Window& w) {
+    PeriodDemands p;
+    for (const auto& v : w.vcpus) {
+        p.index[{v.ref.domain_uuid, v.ref.vcpu}] = p.demands.size();
+        p.demands.push_back(v.demand);
+    }
+    return p;
+}
+
+// The reference placement of `before`, scored on `now`.
+double late_spread(const PeriodDemands& before, const sim::Window& now, int pcpus) {
+    const Reference ref = reference_placement(before.demands, pcpus);
+    std::vector<double> demands;
+    std::vector<int> where;
+    for (const auto& v : now.vcpus) {
+        demands.push_back(v.demand);
+        auto it = before.index.find({v.ref.domain_uuid, v.ref.vcpu});
+        where.push_back(it == before.index.end() ? -1 : ref.where[it->second]);
+    }
+    return spread_of_placement(demands, where, pcpus);
+}
+
 std::vector<double> demands_of(const sim::Window& w) {
     std::vector<double> d;
     d.reserve(w.vcpus.size());
@@ -128,6 +157,8 @@ QualityResult run_quality(const BenchScenario& scenario, PolicyKind kind,
             starts.push_back(p);
     }
     std::vector<std::vector<double>> segment_demands;
+    std::vector<double> segment_late;
+    PeriodDemands previous;
 
     try {
         driver->step();  // the baseline sample at t = 0
@@ -147,8 +178,15 @@ QualityResult run_quality(const BenchScenario& scenario, PolicyKind kind,
             const bool segment_ends =
                 p == scenario.periods ||
                 std::find(starts.begin(), starts.end(), p + 1) != starts.end();
-            if (segment_ends)
+            if (segment_ends) {
                 segment_demands.push_back(demands_of(w));
+                const bool first_of_segment =
+                    std::find(starts.begin(), starts.end(), p) != starts.end();
+                segment_late.push_back(
+                    first_of_segment ? reference_placement(segment_demands.back(), pcpus).spread
+                                     : late_spread(previous, w, pcpus));
+            }
+            previous = period_demands(w);
         }
     } catch (const std::exception& e) {
         r.error = e.what();
@@ -160,13 +198,15 @@ QualityResult run_quality(const BenchScenario& scenario, PolicyKind kind,
         s.first = starts[i];
         s.last = i + 1 < starts.size() ? starts[i + 1] - 1 : scenario.periods;
         s.reference = reference_placement(segment_demands[i], pcpus);
-        s.threshold = std::max(policy.threshold, s.reference.spread + 1.0);
+        s.late_spread = segment_late[i];
+        s.threshold = std::max(policy.threshold, s.late_spread + 1.0);
         score_segment(s, r.periods);
         r.segments.push_back(s);
     }
     r.final_spread = r.periods.back().spread;
     r.final_ratio = r.periods.back().ratio;
     r.final_reference = r.segments.back().reference;
+    r.final_late_spread = r.segments.back().late_spread;
     r.worst_convergence = 0;
     for (const auto& s : r.segments) {
         if (s.converged_at < 0)

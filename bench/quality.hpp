@@ -25,8 +25,11 @@ struct PeriodRecord {
 struct Segment {
     int first = 1;  // 1-based periods, both included
     int last = 1;
-    Reference reference;    // on the true demands of the segment's last period
-    double threshold = 0;   // max(policy threshold, reference spread + 1): reachable balance
+    Reference reference;  // clairvoyant: on the true demands of the segment's last period
+    // The best a policy reacting one period late can do: the reference placement of the
+    // period before the last, scored on the last period's demands.
+    double late_spread = 0;
+    double threshold = 0;   // max(policy threshold, late_spread + 1): reachable balance
     int converged_at = -1;  // first period from which spread stays ≤ threshold; -1 = never
     int moves_after = 0;    // pins from converged_at to the segment's end
     int periods_to_converge() const { return converged_at < 0 ? -1 : converged_at - first; }
@@ -40,6 +43,7 @@ struct QualityResult {
     double final_spread = 0;
     double final_ratio = 1;
     Reference final_reference;
+    double final_late_spread = 0;
     int worst_convergence = -1;  // max periods_to_converge over segments; -1 if one never did
     int moves = 0;
     int moves_after_convergence = 0;

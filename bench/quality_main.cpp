@@ -1,5 +1,6 @@
 // vcpusched-bench-quality: every scenario under balance, count and greedy; table, JSON, targets.
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <iostream>
@@ -16,11 +17,13 @@ namespace {
 
 constexpr const char* kUsage =
     "usage: vcpusched-bench-quality [--scenarios DIR] [--only NAME]... [--json FILE] [--check]\n"
-    "                               [--trace]\n"
+    "                               [--trace] [--set KEY=VALUE]...\n"
     "  Runs every scenario (bench/scenarios/*.yaml) under balance, count and greedy against\n"
     "  the simulator and prints a markdown table.\n"
     "  --check  exit 1 when balance misses a target (the ctest `bench` test)\n"
-    "  --trace  print every period: true spread, max/LB, moves and the plan's reason\n";
+    "  --trace  print every period: true spread, max/LB, moves and the plan's reason\n"
+    "  --set    change a policy setting from its default: threshold, min_gain, max_moves,\n"
+    "           cooldown, smoothing (e.g. --set max_moves=32)\n";
 
 }  // namespace
 
@@ -30,6 +33,7 @@ int main(int argc, char** argv) {
     std::string json;
     bool check = false;
     bool trace = false;
+    vcpusched::PolicyConfig policy;  // the defaults, as the daemon ships them
     std::set<std::string> only;
     for (int i = 1; i < argc; ++i) {
         std::string arg = argv[i];
@@ -46,7 +50,31 @@ int main(int argc, char** argv) {
             json = value();
         else if (arg == "--only")
             only.insert(value());
-        else if (arg == "--trace")
+        else if (arg == "--set") {
+            std::string kv = value();
+            auto eq = kv.find('=');
+            std::string key = kv.substr(0, eq);
+            char* end = nullptr;
+            double v = eq == std::string::npos ? 0 : std::strtod(kv.c_str() + eq + 1, &end);
+            if (eq == std::string::npos || !end || *end) {
+                std::cerr << "--set " << kv << ": expected key=number\n" << kUsage;
+                return 2;
+            }
+            if (key == "threshold")
+                policy.threshold = v;
+            else if (key == "min_gain")
+                policy.min_gain = v;
+            else if (key == "max_moves")
+                policy.max_moves = static_cast<int>(v);
+            else if (key == "cooldown")
+                policy.cooldown = static_cast<int>(v);
+            else if (key == "smoothing")
+                policy.smoothing = v;
+            else {
+                std::cerr << "--set: unknown key " << key << "\n" << kUsage;
+                return 2;
+            }
+        } else if (arg == "--trace")
             trace = true;
         else if (arg == "--check")
             check = true;
@@ -67,7 +95,6 @@ int main(int argc, char** argv) {
             std::cerr << dir << ": no scenarios to run\n";
             return 2;
         }
-        vcpusched::PolicyConfig policy;  // the defaults, as the daemon ships them
         std::vector<QualityResult> results;
         for (const auto& s : scenarios)
             for (PolicyKind kind : {PolicyKind::Balance, PolicyKind::Count, PolicyKind::Greedy})
@@ -77,8 +104,8 @@ int main(int argc, char** argv) {
                 std::cout << "## " << r.scenario << " / " << r.policy << "\n";
                 for (std::size_t p = 0; p < r.periods.size(); ++p)
                     std::cout << "period " << p + 1 << ": spread " << r.periods[p].spread
-                              << " pt, max/LB " << r.periods[p].ratio << ", "
-                              << r.periods[p].moves << " moves: " << r.periods[p].note << "\n";
+                              << " pt, max/LB " << r.periods[p].ratio << ", " << r.periods[p].moves
+                              << " moves: " << r.periods[p].note << "\n";
             }
         }
         auto checks = check_targets(scenarios, results, policy.threshold);

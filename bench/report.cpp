@@ -47,8 +47,8 @@ std::string quoted(const std::string& s) {
 
 std::string markdown_table(const std::vector<QualityResult>& results) {
     std::ostringstream out;
-    out << "| scenario | policy | spread (pt) | reference (pt) | max/LB | converged (periods) "
-           "| moves | after conv. | served |\n"
+    out << "| scenario | policy | spread (pt) | best now / late (pt) | max/LB | converged "
+           "(periods) | moves | after conv. | served |\n"
         << "|---|---|---:|---:|---:|---:|---:|---:|---:|\n";
     for (const auto& r : results) {
         out << "| " << r.scenario << " | " << r.policy << " | ";
@@ -56,8 +56,8 @@ std::string markdown_table(const std::vector<QualityResult>& results) {
             out << "error: " << r.error << " | | | | | | |\n";
             continue;
         }
-        out << num(r.final_spread, 2) << " | " << num(r.final_reference.spread, 2) << " | "
-            << num(r.final_ratio, 3) << " | "
+        out << num(r.final_spread, 2) << " | " << num(r.final_reference.spread, 2) << " / "
+            << num(r.final_late_spread, 2) << " | " << num(r.final_ratio, 3) << " | "
             << (r.worst_convergence < 0 ? std::string("never")
                                         : std::to_string(r.worst_convergence))
             << " | " << r.moves << " | " << r.moves_after_convergence << " | "
@@ -93,6 +93,7 @@ std::string to_json(const std::vector<QualityResult>& results,
         }
         out << ", \"final_spread_points\": " << num(r.final_spread, 3)
             << ", \"reference_spread_points\": " << num(r.final_reference.spread, 3)
+            << ", \"late_reference_spread_points\": " << num(r.final_late_spread, 3)
             << ", \"max_load_ratio\": " << num(r.final_ratio, 4) << ", \"periods_to_converge\": "
             << (r.worst_convergence < 0 ? std::string("null") : std::to_string(r.worst_convergence))
             << ", \"moves\": " << r.moves
@@ -102,7 +103,8 @@ std::string to_json(const std::vector<QualityResult>& results,
         for (std::size_t s = 0; s < r.segments.size(); ++s) {
             const auto& seg = r.segments[s];
             out << (s ? ", " : "") << "{\"first\": " << seg.first << ", \"last\": " << seg.last
-                << ", \"threshold\": " << num(seg.threshold, 3) << ", \"converged_at\": "
+                << ", \"threshold\": " << num(seg.threshold, 3)
+                << ", \"late_reference\": " << num(seg.late_spread, 3) << ", \"converged_at\": "
                 << (seg.converged_at < 0 ? std::string("null") : std::to_string(seg.converged_at))
                 << ", \"moves_after\": " << seg.moves_after << "}";
         }

@@ -39,11 +39,12 @@ std::vector<TargetCheck> check_targets(const std::vector<BenchScenario>& scenari
             checks.push_back({"ran", s.name, false, "error: " + b->error});
             continue;
         }
-        if (b->final_reference.spread <= threshold) {
+        // Reachable by a policy that sees each period's load only after it happened.
+        if (b->final_late_spread <= threshold - 1.0) {
             checks.push_back({fmt("spread ≤ %.0f pt where reachable", threshold), s.name,
                               b->final_spread <= threshold,
-                              fmt("final spread %.2f pt (reference placement %.2f pt)",
-                                  b->final_spread, b->final_reference.spread)});
+                              fmt("final spread %.2f pt (best placement one period late %.2f pt)",
+                                  b->final_spread, b->final_late_spread)});
         }
         ratio_sum += b->final_ratio;
         ++ratio_count;
