@@ -10,21 +10,28 @@
 
 namespace {
 
+// Under ctest (VCPUSCHED_E2E_MANAGED set) the e2e_testbed_up/down fixture tests do this once
+// for all the test processes; `up` and `down` must pair, as the testbed counts its users.
 class TestbedEnvironment : public testing::Environment {
   public:
     void SetUp() override {
-        if (geteuid() != 0) {
-            return;  // every test skips itself
+        if (geteuid() != 0 || managed()) {
+            return;  // without root every test skips itself
         }
         if (e2e::testbed({"up"}) != 0) {
             FAIL() << "scripts/testbed up failed";
         }
     }
     void TearDown() override {
-        const char* managed = std::getenv("VCPUSCHED_E2E_MANAGED");
-        if (geteuid() == 0 && (managed == nullptr || *managed == '\0')) {
+        if (geteuid() == 0 && !managed()) {
             e2e::testbed({"down"});
         }
+    }
+
+  private:
+    static bool managed() {
+        const char* value = std::getenv("VCPUSCHED_E2E_MANAGED");
+        return value != nullptr && *value != '\0';
     }
 };
 
