@@ -7,6 +7,7 @@
 #include <set>
 #include <string>
 
+#include "known_misses.hpp"
 #include "quality.hpp"
 #include "report.hpp"
 #include "scenario_file.hpp"
@@ -17,11 +18,14 @@ namespace {
 
 constexpr const char* kUsage =
     "usage: vcpusched-bench-quality [--scenarios DIR] [--only NAME]... [--json FILE] [--check]\n"
+    "                               [--known-misses FILE]\n"
     "                               [--trace] [--set KEY=VALUE]...\n"
     "  Runs every scenario (bench/scenarios/*.yaml) under balance, count and greedy (and\n"
     "  balance-blind, balance without topology, on SMT/NUMA hosts) against the simulator and\n"
     "  prints a markdown table.\n"
     "  --check  exit 1 when balance misses a target (the ctest `bench` test)\n"
+    "  --known-misses FILE  with --check: misses listed there (issue 5 still open) are\n"
+    "           expected; an unlisted miss or a listed target that is now met fails\n"
     "  --trace  print every period: true spread, max/LB, moves and the plan's reason\n"
     "  --set    change a policy setting from its default: threshold, min_gain, max_moves,\n"
     "           cooldown, smoothing, topology.smt_penalty, topology.cross_cache_gain,\n"
@@ -34,6 +38,7 @@ int main(int argc, char** argv) {
     using namespace vcpusched::bench;
     std::string dir = VCPUSCHED_SOURCE_DIR "/bench/scenarios";
     std::string json;
+    std::string known_path;
     bool check = false;
     bool trace = false;
     vcpusched::PolicyConfig policy;  // the defaults, as the daemon ships them
@@ -51,6 +56,8 @@ int main(int argc, char** argv) {
             dir = value();
         else if (arg == "--json")
             json = value();
+        else if (arg == "--known-misses")
+            known_path = value();
         else if (arg == "--only")
             only.insert(value());
         else if (arg == "--set") {
@@ -137,6 +144,13 @@ int main(int argc, char** argv) {
                 std::cerr << json << ": cannot write\n";
                 return 2;
             }
+        }
+        if (check && !known_path.empty()) {
+            auto problems = compare_with_known_misses(checks, load_known_misses(known_path));
+            for (const auto& p : problems)
+                std::cout << "CHECK: " << p << "\n";
+            std::cout << (problems.empty() ? "Misses are exactly the known ones\n" : "");
+            return problems.empty() ? 0 : 1;
         }
         return check && failed ? 1 : 0;
     } catch (const vcpusched::Error& e) {
