@@ -47,6 +47,8 @@ class Placement {
     const SpreadTracker& tracker() const { return spread_; }
     std::size_t moves() const { return moves_.size(); }
     double initial_spread() const { return initial_spread_; }
+    // True when the previous cycle moved a vCPU: a rebalance is under way.
+    bool rebalancing() const { return rebalancing_; }
 
     // Moves vCPU v (an index into vcpus()) to target slot `to`, updating loads and the spread.
     void move(std::size_t v, int to) {
@@ -79,6 +81,7 @@ class Placement {
     std::vector<PlacedVcpu> vcpus_;
     SpreadTracker spread_;
     double initial_spread_ = 0;
+    bool rebalancing_ = false;
     std::vector<Move> moves_;
 };
 
