@@ -79,6 +79,9 @@ Placement::Placement(const LoadReport& report, const Topology& topology, const P
         spread_.add(loads_[static_cast<std::size_t>(s)]);
     spread_unplaced(unplaced, 1);
     initial_loads_ = loads_;
+    // Moves recorded in the previous cycle mean a rebalance is under way.
+    for (const auto& entry : history.last_moved)
+        rebalancing_ = rebalancing_ || (history.cycle > 0 && entry.second + 1 == history.cycle);
     initial_spread_ = spread_.spread();
     if (topo_.active() && topo_.nodes() > 1 && policy.topology.keep_domain_on_node)
         find_homes();

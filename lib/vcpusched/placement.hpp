@@ -65,6 +65,8 @@ class Placement {
     // gives up: its cache, its node, and its domain's node.
     double locality_cost(std::size_t v, int to) const;
     double initial_spread() const { return initial_spread_; }
+    // True when the previous cycle moved a vCPU: a rebalance is under way.
+    bool rebalancing() const { return rebalancing_; }
 
     // Moves vCPU v (an index into vcpus()) to target slot `to`, updating loads and the spread.
     void move(std::size_t v, int to) {
@@ -99,6 +101,7 @@ class Placement {
     std::vector<PlacedVcpu> vcpus_;
     SpreadTracker spread_;
     double initial_spread_ = 0;
+    bool rebalancing_ = false;
     std::vector<Move> moves_;
 };
 

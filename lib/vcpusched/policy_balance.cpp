@@ -11,6 +11,7 @@ namespace vcpusched {
 namespace {
 
 constexpr double kEps = kBalanceEps;
+constexpr double kTargetShare = 0.5;  // a rebalance aims at this share of the threshold
 
 // Largest demand first onto the least loaded target: the classic greedy bin balancing. All are
 // lifted first, so the targets' loads only grow and a heap keeps the least loaded at hand.
@@ -125,11 +126,10 @@ void place_on_topology(Placement& pl, std::vector<std::size_t>& order,
 }
 
 // Fewest pins first: a swap costs two, so it must beat twice the best single move.
-const Step* choose(const Step& single, const Step& swap, const Placement& pl,
-                   const PolicyConfig& policy) {
+const Step* choose(const Step& single, const Step& swap, const Placement& pl, double target) {
     bool single_ok = single.gain.squares > kNoGain;
     bool swap_ok = swap.gain.squares > kNoGain;
-    if (single_ok && (!swap_ok || spread_after(pl, single) <= policy.threshold + kEps ||
+    if (single_ok && (!swap_ok || spread_after(pl, single) <= target + kEps ||
                       2 * single.gain.squares >= swap.gain.squares))
         return &single;
     return swap_ok ? &swap : nullptr;
@@ -142,10 +142,16 @@ std::string plural(std::size_t n, const char* word) {
 }  // namespace
 
 Plan plan_balance(Placement& pl, const PolicyConfig& policy) {
+    // Hysteresis on the host (issue 5, bench): the threshold starts a rebalance, which aims at
+    // half of it, and keeps aiming there in the cycle after a move (moves off a saturated pCPU
+    // rest on guessed demands, max_moves may cut a rebalance short). Stopping right at the
+    // threshold left hosts where noise tipped them back over it period after period.
+    const double target = policy.threshold * kTargetShare;
+    const double trigger = pl.rebalancing() ? target : policy.threshold;
     const std::size_t placed = place_unplaced(pl, policy.topology);
     const double start = pl.spread();
     const std::string prefix = placed ? "placed " + plural(placed, "vCPU") + "; " : "";
-    if (start <= policy.threshold + kEps)
+    if (start <= trigger + kEps)
         return pl.finish(prefix + "balanced: spread " + one_decimal(start) + " ≤ threshold " +
                          one_decimal(policy.threshold));
 
@@ -154,7 +160,7 @@ Plan plan_balance(Placement& pl, const PolicyConfig& policy) {
     std::size_t moves = 0;
     std::size_t swaps = 0;
     std::string stop;
-    while (pl.spread() > policy.threshold + kEps) {
+    while (pl.spread() > target + kEps) {
         if (moves >= max_moves) {
             stop = "max_moves " + std::to_string(policy.max_moves) + " reached";
             break;
@@ -163,7 +169,7 @@ Plan plan_balance(Placement& pl, const PolicyConfig& policy) {
         Step swap = moves + 2 <= max_moves
                         ? best_swap(pl, movable, policy, std::max(0.0, 2 * single.gain.squares))
                         : Step{};
-        const Step* step = choose(single, swap, pl, policy);
+        const Step* step = choose(single, swap, pl, target);
         if (!step) {
             stop = "no further move gains ≥ min_gain " + one_decimal(policy.min_gain);
             break;
