@@ -71,7 +71,8 @@ CliParse parse_cli(const std::vector<std::string>& args) {
     app.add_flag("--once", options.once,
                  "Take two samples one period apart, plan, apply, print the report, exit");
     app.add_flag("--check-config", options.check_config,
-                 "Validate the config, print the effective config, exit 0 (valid) or 2");
+                 "Validate the config (-c FILE, or FILE as the positional argument), print the "
+                 "effective config, exit 0 (valid) or 2");
     auto* level = app.add_option("--log-level", log_level_text, "trace, debug, info, warn or error")
                       ->type_name("LEVEL");
     auto* target = app.add_option("--log-target", log_target_text,
@@ -95,7 +96,14 @@ CliParse parse_cli(const std::vector<std::string>& args) {
     }
 
     std::string error;
-    if (*positional) {
+    // `--check-config /etc/vcpu-scheduler.yaml` is what operators type: with --check-config
+    // and no -c, a positional that is not a number names the file to check.
+    const bool positional_is_file =
+        *positional && options.check_config && !*config && !seconds("SECONDS", seconds_text, error);
+    error.clear();
+    if (positional_is_file) {
+        options.config_path = seconds_text;
+    } else if (*positional) {
         options.interval = seconds("SECONDS", seconds_text, error);
         if (!options.interval)
             return usage_error(error);
@@ -124,7 +132,7 @@ CliParse parse_cli(const std::vector<std::string>& args) {
             return usage_error(fmt::format("--log-target: \"{}\" is not a target (expected {})",
                                            log_target_text, kLogTargetNames));
     }
-    options.config_named = static_cast<bool>(*config);
+    options.config_named = static_cast<bool>(*config) || positional_is_file;
     if (options.config_named && options.config_path.empty())
         return usage_error("--config: empty path (expected a file name)");
     return CliParse{options, kExitOk, "", ""};

@@ -44,6 +44,22 @@ TEST(CliTest, EveryOptionIsRead) {
     EXPECT_EQ(r.options->log_target, LogTarget::Stderr);
 }
 
+TEST(CliTest, CheckConfigTakesTheFileAsPositional) {
+    CliParse r = parse({"--check-config", "/etc/vcpu-scheduler.yaml"});
+    ASSERT_TRUE(r.options) << r.err;
+    EXPECT_TRUE(r.options->check_config);
+    EXPECT_EQ(r.options->config_path, "/etc/vcpu-scheduler.yaml");
+    EXPECT_TRUE(r.options->config_named);
+    EXPECT_FALSE(r.options->interval);
+}
+
+TEST(CliTest, CheckConfigWithNumberStillMeansSeconds) {
+    CliParse r = parse({"--check-config", "3"});
+    ASSERT_TRUE(r.options) << r.err;
+    EXPECT_EQ(r.options->interval, 3.0);
+    EXPECT_FALSE(r.options->config_named);
+}
+
 TEST(CliTest, LongFormsAreRead) {
     CliParse r = parse({"--config=/tmp/y.yaml", "--interval", "3", "--log-target=journal"});
     ASSERT_TRUE(r.options) << r.err;
