@@ -240,6 +240,7 @@ CycleOptions cycle_options(const Config& config) {
     options.policy = config.policy;
     options.measure.smoothing = config.policy.smoothing;
     options.dry_run = config.dry_run;
+    options.respect_manual_pins = config.respect_manual_pins;
     return options;
 }
 
