@@ -10,6 +10,7 @@
 #include "journal.hpp"
 #include "libvirt_factory.hpp"
 #include "logging.hpp"
+#include "metrics_textfile.hpp"
 #include "notifier.hpp"
 #include "once.hpp"
 #include "service.hpp"
@@ -74,9 +75,10 @@ int run(const CliOptions& options, sigset_t signals) {
     std::optional<std::chrono::nanoseconds> watchdog;
     if (auto timeout = watchdog_timeout())
         watchdog = *timeout;
+    MetricsTextfile metrics(config.metrics_textfile);
     Service service(std::move(config),
                     ServiceParts{clock, waiter, notifier, balancer, log,
-                                 [&options] { return load_config(options); }, watchdog});
+                                 [&options] { return load_config(options); }, watchdog, &metrics});
     return service.run();
 }
 

@@ -82,6 +82,7 @@ void Service::try_connect() {
         }
         link_ = Link::Down;
         parts_.notifier.status(waiting_status());
+        metrics_disconnected();
         reconnect_at_ = parts_.clock.now() + backoff_.next();
         // The loop is alive even when libvirt is not: that is what the watchdog asks.
         ping_watchdog();
@@ -97,7 +98,9 @@ void Service::try_connect() {
 
 void Service::run_cycle() {
     try {
-        report(parts_.balancer.run());
+        const CycleReport done = parts_.balancer.run();
+        report(done);
+        metrics_cycle_done(done);
     } catch (const HypervisorError& e) {
         if (e.kind() == HypervisorErrorKind::ConnectionLost)
             lost(e.what());
@@ -167,6 +170,27 @@ void Service::lost(const std::string& why) {
     backoff_.reset();
     reconnect_at_ = parts_.clock.now() + backoff_.next();
     parts_.notifier.status(waiting_status());
+    metrics_disconnected();
+}
+
+void Service::metrics_cycle_done(const CycleReport& report) {
+    if (!parts_.metrics)
+        return;
+    try {
+        parts_.metrics->cycle_done(report, std::chrono::system_clock::now());
+    } catch (const Error& e) {
+        parts_.log.write(LogLevel::Warn, std::string("metrics: ") + e.what());
+    }
+}
+
+void Service::metrics_disconnected() {
+    if (!parts_.metrics)
+        return;
+    try {
+        parts_.metrics->disconnected();
+    } catch (const Error& e) {
+        parts_.log.write(LogLevel::Warn, std::string("metrics: ") + e.what());
+    }
 }
 
 void Service::reload() {
@@ -185,6 +209,8 @@ void Service::reload() {
     const Config old = std::exchange(config_, std::move(*load.config));
     parts_.balancer.set_options(cycle_options(config_));
     parts_.log.set_level(config_.log_level);
+    if (parts_.metrics)
+        parts_.metrics->set_path(config_.metrics_textfile);
     if (config_.log_target != old.log_target)
         parts_.log.write(LogLevel::Warn, "log.target changes take effect at the next start");
     if (config_.interval != old.interval)

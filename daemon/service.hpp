@@ -10,6 +10,7 @@
 #include "balancer.hpp"
 #include "config.hpp"
 #include "logging.hpp"
+#include "metrics_textfile.hpp"
 #include "notifier.hpp"
 #include "signals.hpp"
 #include "vcpusched/clock.hpp"
@@ -27,6 +28,8 @@ struct ServiceParts {
     std::function<ConfigLoad()> reload;
     // systemd's watchdog timeout; pinged at least every half of it. nullopt = no watchdog.
     std::optional<std::chrono::nanoseconds> watchdog;
+    // The Prometheus textfile (metrics.textfile); null = none at all.
+    MetricsTextfile* metrics = nullptr;
 };
 
 class Service {
@@ -46,6 +49,9 @@ class Service {
     void lost(const std::string& why);
     void reload();
     void ping_watchdog();
+    // Metrics are a report, never a reason to stop balancing: failures are logged.
+    void metrics_cycle_done(const CycleReport& report);
+    void metrics_disconnected();
     std::chrono::nanoseconds period() const;
     std::chrono::nanoseconds wake_time() const;
     std::string waiting_status() const;

@@ -5,6 +5,23 @@
 
 namespace vcpusched {
 
+namespace {
+
+// The mean demand of the vCPUs that were measured.
+double typical_demand(const LoadReport& report) {
+    double sum = 0;
+    std::size_t n = 0;
+    for (const auto& v : report.vcpus) {
+        if (!v.fresh) {
+            sum += v.demand;
+            ++n;
+        }
+    }
+    return n ? sum / static_cast<double>(n) : 0;
+}
+
+}  // namespace
+
 Placement::Placement(const LoadReport& report, const Topology& topology, const PolicyConfig& policy,
                      const MoveHistory& history)
     : report_(report), online_(topology.online()) {
@@ -23,6 +40,7 @@ Placement::Placement(const LoadReport& report, const Topology& topology, const P
     // Loads are recomputed from the vCPUs so that the plan's arithmetic is its own.
     const std::string* last_name = nullptr;
     bool last_managed = false;
+    const double nominal = typical_demand(report);
     vcpus_.reserve(report.vcpus.size());
     std::vector<std::size_t> unplaced;
     for (std::size_t i = 0; i < report.vcpus.size(); ++i) {
@@ -31,6 +49,12 @@ Placement::Placement(const LoadReport& report, const Topology& topology, const P
         p.report_index = i;
         p.demand = v.demand;
         p.low = v.uncertain ? std::min(v.run, v.demand) : v.demand;
+        if (v.fresh && v.demand == 0) {
+            // Never measured: assume a typical vCPU, but only as a guess, so that a new VM's
+            // vCPUs are not all placed on the same idle pCPU and no move relies on it.
+            p.demand = nominal;
+            p.low = 0;
+        }
         if (!last_name || *last_name != v.ref.domain_name) {
             last_name = &v.ref.domain_name;
             last_managed = domain_managed(v.ref.domain_name, policy);
@@ -41,7 +65,7 @@ Placement::Placement(const LoadReport& report, const Topology& topology, const P
         p.needs_place = p.managed && !on_target;
         p.movable = p.managed && on_target && !history.cooling(v.ref, policy.cooldown);
         if (p.slot >= 0) {
-            loads_[static_cast<std::size_t>(p.slot)] += v.demand;
+            loads_[static_cast<std::size_t>(p.slot)] += p.demand;
             guessed_[static_cast<std::size_t>(p.slot)] += p.demand - p.low;
         } else if (v.pcpu < 0) {
             unplaced.push_back(i);

@@ -23,7 +23,7 @@ struct Plan {
     std::vector<int> pcpu_ids;        // the order of the load vectors below
     std::vector<double> load_before;  // predicted per pCPU, fractions
     std::vector<double> load_after;
-    double spread_before = 0;  // points
+    double spread_before = 0;  // points, over the target pCPUs (online ∩ allowed − reserved)
     double spread_after = 0;
     std::string reason;  // one line: why these moves, or why none
 };

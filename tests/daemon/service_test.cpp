@@ -1,6 +1,10 @@
 // Service: the loop on fake time — notify sequence, period without drift, reconnect, reload.
 #include "service.hpp"
 
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -192,6 +196,74 @@ TEST_F(ServiceTest, EachPinIsOneLineWithJournalFields) {
     EXPECT_THAT(it->fields, Contains(JournalField{"VCPU_FROM", "0"}));
     EXPECT_THAT(it->fields, Contains(JournalField{"VCPU_TO", "3"}));
     EXPECT_THAT(it->fields, Contains(JournalField{"VCPU_DEMAND", "62"}));
+}
+
+}  // namespace
+}  // namespace vcpusched::daemon
+
+namespace vcpusched::daemon {
+namespace {
+
+using namespace fakes;
+
+std::string slurp(const std::string& path) {
+    std::ifstream in(path);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+TEST(ServiceMetricsTest, TextfileFollowsCyclesConnectionAndReload) {
+    const std::string dir = ::testing::TempDir();
+    const std::string first = dir + "/vcpu-first.prom";
+    const std::string second = dir + "/vcpu-second.prom";
+    std::remove(first.c_str());
+    std::remove(second.c_str());
+    FakeTime time;
+    const auto start = time.now();
+    RecordingNotifier notifier{time};
+    RecordingJournal journal;
+    Logger log{LogLevel::Info, &journal, time};
+    FakeBalancer balancer{time};
+    balancer.lose_at_run = 2;  // the third cycle finds libvirt gone
+    balancer.connect_outcomes = {true, false};
+    Config config;
+    config.metrics_textfile = first;
+    Config next = config;
+    next.metrics_textfile = second;
+    ConfigLoad reload;
+    reload.config = next;
+    MetricsTextfile metrics(config.metrics_textfile);
+    time.signal_at(start + 5s, Wake::Reload);
+    time.end = start + 5500ms;
+    Service service(config, ServiceParts{time, time, notifier, balancer, log,
+                                         [&] { return reload; }, std::nullopt, &metrics});
+    service.run();
+    // Two cycles completed, then the connection was lost and not yet back.
+    EXPECT_EQ(metrics.counters().cycles, 2u);
+    EXPECT_FALSE(metrics.counters().connected);
+    EXPECT_NE(slurp(first).find("vcpu_scheduler_libvirt_connected 0"), std::string::npos)
+        << slurp(first);
+    // The reload moved the file; the next write (the failed reconnect at 5.01 s) goes there.
+    EXPECT_EQ(metrics.path(), second);
+    EXPECT_NE(slurp(second).find("vcpu_scheduler_cycles_total 2"), std::string::npos)
+        << slurp(second);
+}
+
+TEST(ServiceMetricsTest, UnwritableTextfileIsLoggedAndBalancingGoesOn) {
+    FakeTime time;
+    const auto start = time.now();
+    RecordingNotifier notifier{time};
+    RecordingJournal journal;
+    Logger log{LogLevel::Info, &journal, time};
+    FakeBalancer balancer{time};
+    MetricsTextfile metrics("/nonexistent-dir/vcpu.prom");
+    time.end = start + 5s;
+    Service service(Config{}, ServiceParts{time, time, notifier, balancer, log,
+                                           [] { return ConfigLoad{}; }, std::nullopt, &metrics});
+    EXPECT_EQ(service.run(), 0);
+    EXPECT_EQ(balancer.run_times.size(), 3u);
+    EXPECT_EQ(journal.count_containing("metrics: "), 1u);  // rate-limited, not once per cycle
 }
 
 }  // namespace

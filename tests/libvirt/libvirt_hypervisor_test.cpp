@@ -208,6 +208,18 @@ TEST_F(NodeFileTest, DisconnectedAdapterRefusesCallsAsConnectionLost) {
     EXPECT_EQ(error_of([&] { hv.topology(); }).kind(), HypervisorErrorKind::ConnectionLost);
 }
 
+TEST(LibvirtHypervisorConnect, ConnectCostsFourCallsWhateverTheDomainCount) {
+    ManualClock clock;
+    LibvirtHypervisor hv(node_uri(), clock, "");
+    EXPECT_FALSE(hv.connected());
+    EXPECT_EQ(hv.round_trips(), 0u);
+    hv.connect();
+    EXPECT_EQ(hv.round_trips(), 4u) << "open, type, node info, CPU map";
+    hv.connect();
+    EXPECT_EQ(hv.round_trips(), 8u) << "reconnecting opens afresh";
+    EXPECT_TRUE(hv.connected());
+}
+
 TEST(LibvirtHypervisorConnect, UnknownDriverIsConnectionLostNamingTheUri) {
     ManualClock clock;
     LibvirtHypervisor hv("nosuchdriver:///system", clock);
@@ -308,6 +320,22 @@ TEST_F(DefaultDriverTest, PersistentDomainStoppedBetweenSampleAndPinIsDomainGone
     EXPECT_NE(std::string(e.what()).find("domain 'test'"), std::string::npos) << e.what();
 }
 
+TEST_F(DefaultDriverTest, FallbackReadsEverySampleAndSeesRepinsBySomeoneElse) {
+    HostSample first = hv.sample();
+    ASSERT_NE(find_domain(first, "test"), nullptr);
+    Domain dom(virDomainLookupByName(raw.get(), "test"));
+    unsigned char map = 1 << 5;
+    ASSERT_EQ(virDomainPinVcpu(dom.get(), 0, &map, 1), 0);
+    HostSample second = hv.sample();
+    const DomainSample* test = find_domain(second, "test");
+    ASSERT_NE(test, nullptr);
+    EXPECT_EQ(test->vcpus[0].affinity, CpuSet{5});
+    auto repins = hv.take_external_repins();
+    ASSERT_EQ(repins.size(), 1u);
+    EXPECT_EQ(repins[0].vcpu, 0);
+    EXPECT_EQ(repins[0].domain_name, "test");
+}
+
 TEST_F(DefaultDriverTest, FallbackCostsOneCallPerDomain) {
     // The test driver has no vcpu.* bulk stats, so each domain costs a virDomainGetVcpus:
     // this path is O(domains); the bulk path's O(1) is shown by BulkPathTest below.
@@ -325,12 +353,16 @@ TEST_F(DefaultDriverTest, FallbackCostsOneCallPerDomain) {
 // its bulk path (affinity from the cache, read once per domain).
 class BulkStatsHypervisor : public LibvirtHypervisor {
   public:
+    using LibvirtHypervisor::deliver_tunable_event;
     using LibvirtHypervisor::LibvirtHypervisor;
     std::uint64_t time_ns = 1'000'000'000;
+    std::string without_stats;  // a domain whose record lacks vcpu.* (busy, NOWAIT)
 
   protected:
     void amend_stats(const std::string& uuid, DomainStats& stats) override {
         ASSERT_FALSE(stats.has_vcpu_fields) << "the test driver now reports vcpu.* itself";
+        if (uuid == without_stats)
+            return;
         int n = g_vcpus_by_uuid.contains(uuid) ? g_vcpus_by_uuid[uuid] : 2;
         stats.has_vcpu_fields = true;
         stats.current = stats.maximum = n;
@@ -447,6 +479,69 @@ TEST_F(BulkPathTest, SafetyNetRereadFindsARepinBySomeoneElse) {
     test = find_domain(sample10, "test");
     ASSERT_NE(test, nullptr);
     EXPECT_EQ(test->vcpus[1].affinity, CpuSet{2});
+}
+
+// What libvirt's qemu driver sends after any vCPU pin, ours or someone else's.
+void send_vcpupin_event(BulkStatsHypervisor& hv, virConnectPtr conn, const char* domain, int vcpu,
+                        const char* cpus) {
+    Domain dom(virDomainLookupByName(conn, domain));
+    ASSERT_TRUE(dom);
+    TypedParams params;
+    std::string field = "cputune.vcpupin" + std::to_string(vcpu);
+    ASSERT_EQ(virTypedParamsAddString(params.params_out(), params.count_out(),
+                                      params.capacity_out(), field.c_str(), cpus),
+              0);
+    hv.deliver_tunable_event(dom.get(), params.data(), params.size());
+}
+
+TEST_F(BulkPathTest, TunableEventFromSomeoneElseUpdatesAffinityAndIsReported) {
+    BulkStatsHypervisor hv({kDefaultUri, "", "", 0}, clock, log);
+    hv.connect();
+    hv.sample();
+    send_vcpupin_event(hv, raw.get(), "test", 1, "4-5");
+    auto before = hv.round_trips();
+    HostSample s = hv.sample();
+    EXPECT_EQ(hv.round_trips() - before, 1u) << "the event carries the pin: no re-read";
+    const DomainSample* test = find_domain(s, "test");
+    ASSERT_NE(test, nullptr);
+    EXPECT_EQ(test->vcpus[1].affinity, (CpuSet{4, 5}));
+    auto repins = hv.take_external_repins();
+    ASSERT_EQ(repins.size(), 1u);
+    EXPECT_EQ(repins[0].domain_name, "test");
+    EXPECT_EQ(repins[0].vcpu, 1);
+}
+
+TEST_F(BulkPathTest, TunableEventEchoingOurOwnPinIsNotExternal) {
+    BulkStatsHypervisor hv({kDefaultUri, "", "", 0}, clock, log);
+    hv.connect();
+    HostSample first = hv.sample();
+    const DomainSample* test = find_domain(first, "test");
+    ASSERT_NE(test, nullptr);
+    hv.pin({test->uuid, "test", 0}, CpuSet{2});
+    hv.pin({test->uuid, "test", 0}, CpuSet{3});
+    // Echoes arrive late, the older one after our newer pin.
+    send_vcpupin_event(hv, raw.get(), "test", 0, "2");
+    send_vcpupin_event(hv, raw.get(), "test", 0, "3");
+    HostSample s = hv.sample();
+    test = find_domain(s, "test");
+    ASSERT_NE(test, nullptr);
+    EXPECT_EQ(test->vcpus[0].affinity, CpuSet{3});
+    EXPECT_TRUE(hv.take_external_repins().empty());
+}
+
+TEST_F(BulkPathTest, DomainMissingFromBulkStatsIsSkippedNotReadOneByOne) {
+    auto extra = add_domains(2);
+    BulkStatsHypervisor hv({kDefaultUri, "", "", 0}, clock, log);
+    hv.connect();
+    HostSample first = hv.sample();
+    ASSERT_EQ(first.domains.size(), 3u);
+    hv.without_stats = find_domain(first, "bulk0")->uuid;
+    auto before = hv.round_trips();
+    HostSample second = hv.sample();
+    EXPECT_EQ(hv.round_trips() - before, 1u) << "no virDomainGetVcpus for the busy domain";
+    EXPECT_FALSE(hv.used_fallback());
+    EXPECT_EQ(second.domains.size(), 2u);
+    EXPECT_EQ(find_domain(second, "bulk0"), nullptr);
 }
 
 TEST_F(BulkPathTest, WithoutEventsOrRereadsAnExternalRepinGoesUnseen) {

@@ -105,6 +105,27 @@ TEST(PolicyScenario, UnpinnedStartIsPlacedAndBalanced) {
     EXPECT_NEAR(p.spread_after, after.spread(), 1e-6);
 }
 
+TEST(PolicyScenario, NewVmsUnmeasuredVcpusArePlacedApart) {
+    // A VM that just started has no measured demand yet; its vCPUs must not all land on the
+    // one idlest pCPU as if they wanted nothing.
+    ReportBuilder b(4);
+    b.vcpu("a", 0, 0.3, "0").vcpu("b", 0, 0.3, "1").vcpu("c", 0, 0.3, "2").vcpu("d", 0, 0.2, "3");
+    LoadReport report = b.build();
+    for (int i = 0; i < 3; ++i) {
+        VcpuLoad v;
+        v.ref = VcpuRef{"uuid-new", "new", i};
+        v.affinity = CpuSet::parse("0-3");
+        v.fresh = true;
+        report.vcpus.push_back(v);
+    }
+    Plan p = plan(report, b.topology(), PolicyConfig{}, MoveHistory{});
+    std::set<int> targets;
+    for (const auto& m : p.moves)
+        if (m.vcpu.domain_name == "new")
+            targets.insert(m.to);
+    EXPECT_EQ(targets.size(), 3U) << p.reason;
+}
+
 TEST(PolicyScenario, FewerVcpusThanPcpusGiveEachItsOwnPcpu) {
     ReportBuilder b(8);
     b.vcpu("a", 0, 0.5, "0").vcpu("b", 0, 0.3, "0").vcpu("c", 0, 0.2, "0");

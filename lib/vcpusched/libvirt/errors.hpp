@@ -15,7 +15,7 @@ namespace vcpusched::libvirt {
 // ourselves) and initialises libvirt for use from several threads. Idempotent.
 void silence_libvirt();
 
-// Whether a libvirt error means the domain is gone or no longer running.
+// What a failed call was about: only a call about a domain can mean that domain is gone.
 enum class Subject { Connection, Domain };
 
 // Classifies an error: a vanished/stopped domain (only when a domain was the subject),

@@ -51,7 +51,6 @@ struct LibvirtHypervisor::EventInbox {
     std::vector<Pin> pins;
 
     using Ref = std::shared_ptr<EventInbox>;
-    static void* opaque(const Ref& inbox) { return std::make_unique<Ref>(inbox).release(); }
     static EventInbox& from(void* opaque) { return **static_cast<Ref*>(opaque); }
     static void free(void* opaque) { std::unique_ptr<Ref> owned(static_cast<Ref*>(opaque)); }
 
@@ -92,6 +91,14 @@ LibvirtHypervisor::~LibvirtHypervisor() {
 }
 
 void LibvirtHypervisor::amend_stats(const std::string&, DomainStats&) {}
+
+void LibvirtHypervisor::deliver_tunable_event(virDomainPtr dom, virTypedParameterPtr params,
+                                              int count) {
+    if (!inbox_)
+        return;
+    EventInbox::Ref ref = inbox_;
+    EventInbox::on_tunable(conn_.get(), dom, params, count, &ref);
+}
 
 void LibvirtHypervisor::fail(const std::string& what, Subject subject) {
     HypervisorError error = last_error(what, conn_.get(), subject);
@@ -136,9 +143,15 @@ void LibvirtHypervisor::connect() {
         conn_.reset();
         throw e;
     }
-    host_cpus_ = static_cast<int>(VIR_NODEINFO_MAXCPUS(info));
+    // CPU maps must cover the highest CPU id: the present-CPU count of virNodeGetCPUMap, or
+    // nodes*sockets*cores*threads, whichever is larger (the test driver's map is hard-coded).
+    count();
+    int present = virNodeGetCPUMap(conn_.get(), nullptr, nullptr, 0);
+    if (present < 0)
+        virResetLastError();
+    host_cpus_ = std::max(present, static_cast<int>(VIR_NODEINFO_MAXCPUS(info)));
     if (host_cpus_ <= 0 || host_cpus_ > CpuSet::kMaxCpu + 1)
-        host_cpus_ = static_cast<int>(info.cpus);
+        host_cpus_ = std::clamp(static_cast<int>(info.cpus), 1, CpuSet::kMaxCpu + 1);
     // AFFECT_LIVE so that a domain stopped between sample and pin fails instead of having its
     // persistent config rewritten; the test driver accepts only 0.
     pin_flags_ = is_test_driver_ ? 0 : VIR_DOMAIN_AFFECT_LIVE;
@@ -151,20 +164,28 @@ void LibvirtHypervisor::connect() {
 }
 
 void LibvirtHypervisor::register_events() {
+    // libvirt owns this reference once registration succeeds and frees it when the callback
+    // can no longer run; on failure it stays ours.
+    auto tunable_ref = std::make_unique<EventInbox::Ref>(inbox_);
     count();
     tunable_callback_ =
         virConnectDomainEventRegisterAny(conn_.get(), nullptr, VIR_DOMAIN_EVENT_ID_TUNABLE,
                                          reinterpret_cast<virConnectDomainEventGenericCallback>(
                                              reinterpret_cast<void (*)()>(&EventInbox::on_tunable)),
-                                         EventInbox::opaque(inbox_), &EventInbox::free);
-    if (tunable_callback_ < 0) {
+                                         tunable_ref.get(), &EventInbox::free);
+    if (tunable_callback_ >= 0) {
+        static_cast<void>(tunable_ref.release());
+    } else {
         HypervisorError e = last_error("register tunable events", conn_.get(), Subject::Connection);
         log_.write(LogLevel::Info,
                    std::string(e.what()) + "; re-pins by others are found by periodic re-reads");
     }
-    close_callback_ =
-        virConnectRegisterCloseCallback(conn_.get(), &EventInbox::on_close,
-                                        EventInbox::opaque(inbox_), &EventInbox::free) == 0;
+    // Drivers without close callbacks (the test driver) report success and drop the free
+    // function, so we keep ownership: close_ref_ outlives the registration, which
+    // disconnect() removes first (libvirt does not run the callback after unregistering).
+    close_ref_ = std::make_unique<EventInbox::Ref>(inbox_);
+    close_callback_ = virConnectRegisterCloseCallback(conn_.get(), &EventInbox::on_close,
+                                                      close_ref_.get(), nullptr) == 0;
     if (!close_callback_)
         virResetLastError();
     // Keepalive makes a dead daemon visible even while idle; drivers without it answer 1.
@@ -184,12 +205,14 @@ void LibvirtHypervisor::disconnect() {
     }
     tunable_callback_ = -1;
     close_callback_ = false;
+    close_ref_.reset();
     // Domain handles hold references to the connection: drop them first.
     domains_.clear();
     affinity_.clear();
     conn_.reset();
     inbox_.reset();
     used_fallback_ = false;
+    driver_has_vcpu_stats_ = false;
 }
 
 bool LibvirtHypervisor::connected() const {
@@ -314,6 +337,16 @@ HostSample LibvirtHypervisor::sample() {
         amend_stats(s.uuid, s.stats);
         for (const auto& problem : s.stats.problems)
             log_.write(LogLevel::Debug, domain_label(s.name, s.uuid) + ": stats " + problem);
+        if (s.stats.has_vcpu_fields) {
+            driver_has_vcpu_stats_ = true;
+        } else if (driver_has_vcpu_stats_) {
+            // A driver with bulk vCPU stats left them out for this domain (NOWAIT skips a
+            // domain busy with a job): a per-domain read would wait on that job, so leave the
+            // domain out of this sample instead.
+            log_.write(LogLevel::Debug,
+                       domain_label(s.name, s.uuid) + ": no vCPU stats this time; skipped");
+            continue;
+        }
         try {
             if (!s.stats.has_vcpu_fields) {
                 used_fallback_ = true;
@@ -349,6 +382,8 @@ HostSample LibvirtHypervisor::sample() {
         for (const auto& uuid : affinity_.due(sample_no_, every, limit)) {
             auto it = std::find_if(seen.begin(), seen.end(),
                                    [&](const Seen& s) { return s.uuid == uuid; });
+            if (it == seen.end())
+                continue;
             int slots = std::max(it->stats.maximum, 1);
             for (const auto& v : it->stats.vcpus)
                 slots = std::max(slots, v.id + 1);

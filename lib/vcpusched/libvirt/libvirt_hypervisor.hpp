@@ -61,7 +61,9 @@ class LibvirtHypervisor : public Hypervisor {
     Topology topology() override;
     void pin(const VcpuRef& vcpu, const CpuSet& cpus) override;
 
-    // Libvirt calls that go to the driver/daemon since construction (connect counts as one).
+    // Libvirt calls that go to the driver/daemon since construction, one per call
+    // (virConnectOpen counts one though it makes several RPCs; local calls such as
+    // virDomainGetName count none). connect() costs 4, plus 1 with an EventLoop.
     std::uint64_t round_trips() const { return round_trips_.load(); }
     // vCPUs that someone else re-pinned since the last call (seen through a tunable event or a
     // re-read that disagreed with what we knew), each once. Pins present when a domain is
@@ -77,6 +79,9 @@ class LibvirtHypervisor : public Hypervisor {
     // Test seam: lets adapter tests give the test driver's records the vcpu.* fields it does not
     // report, to drive the bulk path. The product leaves stats as libvirt gave them.
     virtual void amend_stats(const std::string& uuid, DomainStats& stats);
+    // Test seam: hands a tunable event to the handler libvirt calls on the event thread (the
+    // test driver never emits one).
+    void deliver_tunable_event(virDomainPtr dom, virTypedParameterPtr params, int count);
 
   private:
     struct EventInbox;
@@ -102,10 +107,12 @@ class LibvirtHypervisor : public Hypervisor {
     unsigned stats_flags_ = 0;
     bool lost_ = false;
     bool used_fallback_ = false;
+    bool driver_has_vcpu_stats_ = false;  // seen vcpu.* fields on this connection
     bool proc_stat_failing_ = false;
     std::uint64_t sample_no_ = 0;
     std::atomic<std::uint64_t> round_trips_{0};
     std::shared_ptr<EventInbox> inbox_;
+    std::unique_ptr<std::shared_ptr<EventInbox>> close_ref_;  // the close callback's opaque
     int tunable_callback_ = -1;
     bool close_callback_ = false;
     std::map<std::string, Domain> domains_;  // by UUID: handles from the last sample, for pin()

@@ -105,9 +105,9 @@ DomainStats parse_vcpu_stats(const virTypedParameter* params, int count) {
         }
         VcpuStats s;
         s.id = id;
-        s.state = v.state ? vcpu_state_from_libvirt(
-                                static_cast<long long>(std::min<std::uint64_t>(*v.state, 1000)))
-                          : VcpuState::Unknown;
+        s.state = v.state && *v.state <= VIR_VCPU_BLOCKED
+                      ? vcpu_state_from_libvirt(static_cast<long long>(*v.state))
+                      : VcpuState::Unknown;
         s.time_ns = *v.time;
         s.delay_ns = v.delay;
         stats.vcpus.push_back(s);

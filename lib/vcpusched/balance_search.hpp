@@ -1,0 +1,75 @@
+// The balance policy's search: how a candidate move or swap is priced and where the best is found.
+#pragma once
+
+#include <algorithm>
+#include <cstddef>
+#include <limits>
+#include <optional>
+#include <vector>
+
+#include "vcpusched/placement.hpp"
+#include "vcpusched/policy_config.hpp"
+
+namespace vcpusched {
+
+inline constexpr double kBalanceEps = 1e-9;
+inline constexpr double kNoGain = -std::numeric_limits<double>::infinity();
+
+// What a step buys, in the least favourable reading of guessed demands.
+struct Gain {
+    // Reduction of Σ load² over the targets. The mean does not change with a move, so the
+    // host's spread falls exactly when this is positive, and more when it is larger: it ranks
+    // the candidates without a square root each.
+    double squares = kNoGain;
+    // Points by which the spread of the two pCPUs involved falls: the hysteresis (min_gain).
+    double pair = kNoGain;
+};
+
+// One greedy step: x goes from slot a to slot b; for a swap, y comes back from b to a.
+struct Step {
+    Gain gain;
+    std::size_t x = 0;
+    std::optional<std::size_t> y;
+    int a = -1;
+    int b = -1;
+};
+
+// Movable vCPUs per slot, sorted by demand, so a swap partner is found by binary search.
+class MovableBySlot {
+  public:
+    explicit MovableBySlot(const Placement& pl) : on_(pl.slots()) {
+        for (std::size_t i = 0; i < pl.vcpus().size(); ++i)
+            if (pl.vcpus()[i].movable)
+                on_[static_cast<std::size_t>(pl.vcpus()[i].slot)].push_back(i);
+        for (auto& list : on_)
+            std::stable_sort(list.begin(), list.end(), [&](std::size_t l, std::size_t r) {
+                return pl.vcpus()[l].demand < pl.vcpus()[r].demand;
+            });
+    }
+    const std::vector<std::size_t>& on(int slot) const {
+        return on_[static_cast<std::size_t>(slot)];
+    }
+    void remove(int slot, std::size_t v) {
+        auto& list = on_[static_cast<std::size_t>(slot)];
+        list.erase(std::find(list.begin(), list.end(), v));
+    }
+
+  private:
+    std::vector<std::vector<std::size_t>> on_;
+};
+
+int least_loaded_target(const Placement& pl, int except = -1);
+int most_loaded_target(const Placement& pl);
+
+// The host's spread after a step, in the estimated loads.
+double spread_after(const Placement& pl, const Step& step);
+
+// The best single move worth making (gain.squares == kNoGain when there is none).
+Step best_single_move(const Placement& pl, const MovableBySlot& movable,
+                      const PolicyConfig& policy);
+
+// The best swap worth making that removes more than `floor` from Σ load².
+Step best_swap(const Placement& pl, const MovableBySlot& movable, const PolicyConfig& policy,
+               double floor);
+
+}  // namespace vcpusched
