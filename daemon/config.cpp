@@ -4,9 +4,11 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include <fmt/format.h>
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include "config_reader.hpp"
@@ -207,27 +209,81 @@ std::string ConfigError::format() const {
     return out;
 }
 
+namespace {
+
+// Where the first node of a document starts (what Node::Mark() would say of its root).
+class FirstNodeMark : public YAML::EventHandler {
+  public:
+    std::optional<YAML::Mark> mark;
+    void OnDocumentStart(const YAML::Mark&) override {}
+    void OnDocumentEnd() override {}
+    void OnNull(const YAML::Mark& m, YAML::anchor_t) override { seen(m); }
+    void OnAlias(const YAML::Mark& m, YAML::anchor_t) override { seen(m); }
+    void OnScalar(const YAML::Mark& m, const std::string&, YAML::anchor_t,
+                  const std::string&) override {
+        seen(m);
+    }
+    void OnSequenceStart(const YAML::Mark& m, const std::string&, YAML::anchor_t,
+                         YAML::EmitterStyle::value) override {
+        seen(m);
+    }
+    void OnSequenceEnd() override {}
+    void OnMapStart(const YAML::Mark& m, const std::string&, YAML::anchor_t,
+                    YAML::EmitterStyle::value) override {
+        seen(m);
+    }
+    void OnMapEnd() override {}
+
+  private:
+    void seen(const YAML::Mark& m) {
+        if (!mark)
+            mark = m;
+    }
+};
+
+struct Documents {
+    YAML::Node first;                  // Null when the text holds no document
+    std::optional<YAML::Mark> second;  // where a second document starts, if there is one
+};
+
+// Not YAML::LoadAll: in yaml-cpp 0.7 it loops forever, allocating, on some malformed input
+// (e.g. a line starting with ","; yaml-cpp#1040, fixed upstream by #1319), which our fuzzer
+// found. Asking the parser for two documents at most cannot loop.
+Documents first_two_documents(std::string_view text) {
+    Documents documents;
+    documents.first = YAML::Load(std::string(text));
+    std::istringstream in{std::string(text)};
+    YAML::Parser parser(in);
+    FirstNodeMark skipped;
+    FirstNodeMark second;
+    if (parser.HandleNextDocument(skipped) && parser.HandleNextDocument(second))
+        documents.second = second.mark.value_or(YAML::Mark());
+    return documents;
+}
+
+}  // namespace
+
 ConfigLoad parse_config(std::string_view text, const std::string& file) {
     ConfigLoad load;
-    std::vector<YAML::Node> documents;
+    Documents documents;
     try {
-        documents = YAML::LoadAll(std::string(text));
+        documents = first_two_documents(text);
     } catch (const YAML::Exception& e) {
         load.errors.push_back(whole_file_error(file, e.mark.line + 1, e.mark.column + 1,
                                                "not valid YAML: " + e.msg, ""));
         return load;
     }
     const std::string settings = "expected settings as \"key: value\" lines, e.g. interval: 2";
-    if (documents.empty() || documents[0].IsNull()) {
+    if (documents.first.IsNull()) {
         load.errors.push_back(whole_file_error(file, 1, 1, "empty file", settings));
         return load;
     }
-    if (documents.size() > 1) {
-        const YAML::Mark m = documents[1].Mark();
+    if (documents.second) {
+        const YAML::Mark m = *documents.second;
         load.errors.push_back(whole_file_error(file, m.line + 1, m.column + 1,
                                                "a second YAML document", "expected only one"));
     }
-    const YAML::Node& root = documents[0];
+    const YAML::Node& root = documents.first;
     if (!root.IsMap()) {
         load.errors.push_back(whole_file_error(file, root.Mark().line + 1, root.Mark().column + 1,
                                                describe(root) + " is not a mapping", settings));
@@ -266,6 +322,7 @@ CycleOptions cycle_options(const Config& config) {
     options.policy = config.policy;
     options.measure.smoothing = config.policy.smoothing;
     options.dry_run = config.dry_run;
+    options.respect_manual_pins = config.respect_manual_pins;
     return options;
 }
 

@@ -144,7 +144,12 @@ void Service::report(const CycleReport& report) {
                 parts_.log.write(LogLevel::Debug, line + ": not pinned, the domain is gone");
                 break;
             case MoveOutcome::Failed:
-                parts_.log.write(LogLevel::Warn, line + ": pin failed: " + r.message,
+                // One line per failure; a vCPU is given up on after a few (see PinFailures).
+                parts_.log.write(LogLevel::Warn,
+                                 line + ": pin failed: " + r.message +
+                                     (r.given_up ? "; giving up on this vCPU until its domain "
+                                                   "restarts"
+                                                 : "; will retry"),
                                  move_fields(r.move));
                 break;
             case MoveOutcome::Skipped:

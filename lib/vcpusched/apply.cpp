@@ -2,6 +2,7 @@
 #include "vcpusched/apply.hpp"
 
 #include "vcpusched/error.hpp"
+#include "vcpusched/pin_failures.hpp"
 
 namespace vcpusched {
 
@@ -34,6 +35,7 @@ void apply(const Plan& plan, Hypervisor& hypervisor, std::vector<MoveResult>& re
                 continue;
             }
             r.outcome = MoveOutcome::Failed;
+            r.permanent = pin_failure_is_permanent(e);
             if (e.kind() == HypervisorErrorKind::ConnectionLost) {
                 for (auto rest = &r + 1; rest != results.data() + results.size(); ++rest)
                     rest->message = "not tried: connection lost";

@@ -14,7 +14,10 @@ enum class MoveOutcome { Done, DomainGone, Failed, Skipped };
 struct MoveResult {
     Move move;
     MoveOutcome outcome = MoveOutcome::Skipped;
-    std::string message;  // why it failed; empty when done
+    std::string message;     // why it failed; empty when done
+    bool permanent = false;  // Failed, and retrying the same pin cannot help
+    bool given_up =
+        false;  // Failed, and the cycle stops moving this vCPU until its domain restarts
 };
 
 // A lost connection stops the run: that move is Failed and the rest Skipped, then the

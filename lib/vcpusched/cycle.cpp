@@ -1,6 +1,7 @@
 // Cycle: the loop body, read as the pipeline — sample, measure, plan, apply, report.
 #include "vcpusched/cycle.hpp"
 
+#include "vcpusched/domain_runs.hpp"
 #include "vcpusched/error.hpp"
 #include "vcpusched/policy.hpp"
 
@@ -20,8 +21,8 @@ void log_results(Log& log, const std::vector<MoveResult>& results) {
             case MoveOutcome::DomainGone:  // routine: it stopped between sample and pin
                 log.write(LogLevel::Debug, r.message);
                 break;
-            case MoveOutcome::Failed:
-                log.write(LogLevel::Warn, r.message);
+            case MoveOutcome::Failed:  // the caller reports it (the daemon, once per failure)
+                log.write(LogLevel::Debug, r.message);
                 break;
             case MoveOutcome::Skipped:
                 break;
@@ -41,6 +42,39 @@ void Cycle::set_options(const CycleOptions& options) {
 void Cycle::reset() {
     previous_.reset();
     topology_.reset();
+    // Domains may have restarted while we could not see them: start their records afresh.
+    manual_.clear();
+    failures_.clear();
+}
+
+void Cycle::track_runs(const HostSample& sample, CycleReport& report) {
+    if (previous_) {
+        for (const auto& uuid : ended_runs(*previous_, sample)) {
+            manual_.forget(uuid);
+            failures_.forget(uuid);
+        }
+    }
+    const std::set<std::string> running = uuids(sample);
+    failures_.keep_only(running);
+    // Cooldowns of domains that stopped would otherwise pile up with every domain ever seen.
+    std::erase_if(moves_.last_moved,
+                  [&](const auto& entry) { return !running.contains(entry.first.first); });
+    report.manual_pins = manual_.observe(sample);
+    for (const auto& m : report.manual_pins) {
+        const std::string who = m.vcpu.domain_name + " vcpu " + std::to_string(m.vcpu.vcpu);
+        const std::string what = who + " was re-pinned by someone else (" + m.before.format() +
+                                 " → " + m.now.format() + ")";
+        log_.write(LogLevel::Info,
+                   options_.respect_manual_pins
+                       ? what + "; leaving it alone until the domain restarts"
+                       : what + "; respect_manual_pins is off: balancing it anyway");
+    }
+}
+
+void Cycle::hold(LoadReport& load) const {
+    for (auto& v : load.vcpus)
+        v.held =
+            (options_.respect_manual_pins && manual_.manual(v.ref)) || failures_.given_up(v.ref);
 }
 
 CycleReport Cycle::run() {
@@ -50,6 +84,7 @@ CycleReport Cycle::run() {
     if (!topology_)
         topology_ = hypervisor_.topology();
     HostSample sample = hypervisor_.sample();
+    track_runs(sample, report);
     if (!previous_) {
         previous_ = std::move(sample);
         report.baseline = true;
@@ -63,26 +98,35 @@ CycleReport Cycle::run() {
     report.load = measure(*previous_, sample, *topology_, demand_, measure_options);
     demand_.update(report.load);
     previous_ = std::move(sample);
+    hold(report.load);
     report.plan = plan(report.load, *topology_, options_.policy, moves_);
 
     if (!options_.dry_run && !report.plan.moves.empty()) {
         try {
             apply(report.plan, hypervisor_, report.results);
         } catch (const HypervisorError&) {
-            record_done(report.results);  // what was pinned before the connection broke
+            // What was pinned before the connection broke; the failure is the link's, not the
+            // pin's.
+            record_done(report.results, false);
             throw;
         }
-        record_done(report.results);
+        record_done(report.results, true);
         log_results(log_, report.results);
     }
     report.duration = clock_.now() - report.started_at;
     return report;
 }
 
-void Cycle::record_done(const std::vector<MoveResult>& results) {
-    for (const auto& r : results)
-        if (r.outcome == MoveOutcome::Done)
+void Cycle::record_done(std::vector<MoveResult>& results, bool count_failures) {
+    for (auto& r : results) {
+        if (r.outcome == MoveOutcome::Done) {
             moves_.record(r.move.vcpu);
+            manual_.pinned(r.move.vcpu, CpuSet{r.move.to});
+            failures_.succeeded(r.move.vcpu);
+        } else if (count_failures && r.outcome == MoveOutcome::Failed && r.move.to >= 0) {
+            r.given_up = failures_.failed(r.move.vcpu, r.permanent);
+        }
+    }
 }
 
 }  // namespace vcpusched

@@ -10,7 +10,9 @@
 #include "vcpusched/hypervisor.hpp"
 #include "vcpusched/load_report.hpp"
 #include "vcpusched/log.hpp"
+#include "vcpusched/manual_pins.hpp"
 #include "vcpusched/measure.hpp"
+#include "vcpusched/pin_failures.hpp"
 #include "vcpusched/plan.hpp"
 #include "vcpusched/policy_config.hpp"
 
@@ -20,13 +22,17 @@ struct CycleOptions {
     PolicyConfig policy;
     MeasureOptions measure;  // its smoothing is taken from policy.smoothing, the operator's knob
     bool dry_run = false;    // plan but never pin
+    // A vCPU someone else re-pinned while we run is left alone until its domain restarts;
+    // false = it stays under our control (the planner may move it again).
+    bool respect_manual_pins = true;
 };
 
 struct CycleReport {
     bool baseline = false;  // first sample after a (re)start: nothing to measure yet
     LoadReport load;
     Plan plan;
-    std::vector<MoveResult> results;  // empty in dry-run
+    std::vector<MoveResult> results;     // empty in dry-run
+    std::vector<ManualPin> manual_pins;  // re-pins by someone else found in this cycle's sample
     std::chrono::nanoseconds started_at{0};
     std::chrono::nanoseconds duration{0};
 };
@@ -44,7 +50,9 @@ class Cycle {
     void reset();
 
   private:
-    void record_done(const std::vector<MoveResult>& results);
+    void record_done(std::vector<MoveResult>& results, bool count_failures);
+    void track_runs(const HostSample& sample, CycleReport& report);
+    void hold(LoadReport& load) const;
 
     Hypervisor& hypervisor_;
     Clock& clock_;
@@ -54,6 +62,8 @@ class Cycle {
     std::optional<Topology> topology_;
     DemandHistory demand_;
     MoveHistory moves_;
+    ManualPins manual_;
+    PinFailures failures_;
 };
 
 }  // namespace vcpusched

@@ -17,12 +17,16 @@ enum class HypervisorErrorKind { DomainGone, ConnectionLost, Other };
 
 class HypervisorError : public Error {
   public:
-    HypervisorError(HypervisorErrorKind kind, const std::string& message)
-        : Error(message), kind_(kind) {}
+    HypervisorError(HypervisorErrorKind kind, const std::string& message, bool permanent = false)
+        : Error(message), kind_(kind), permanent_(permanent) {}
     HypervisorErrorKind kind() const { return kind_; }
+    // The hypervisor refused the request itself (invalid or unsupported argument): the same
+    // call will fail again, so retrying it is pointless.
+    bool permanent() const { return permanent_; }
 
   private:
     HypervisorErrorKind kind_;
+    bool permanent_ = false;
 };
 
 }  // namespace vcpusched

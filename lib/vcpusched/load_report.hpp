@@ -19,6 +19,7 @@ struct VcpuLoad {
     bool starved = false;    // on a saturated pCPU (or all of its affinity saturated)
     bool uncertain = false;  // demand guessed on a saturated pCPU without unstarved history
     bool fresh = false;      // no usable previous counters (new, restarted): demand is a guess
+    bool held = false;       // left where it is: re-pinned by someone else, or its pins fail
 };
 
 struct PcpuLoad {

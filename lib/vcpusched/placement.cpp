@@ -62,7 +62,7 @@ Placement::Placement(const LoadReport& report, const Topology& topology, const P
             last_name = &v.ref.domain_name;
             last_managed = domain_managed(v.ref.domain_name, policy);
         }
-        p.managed = last_managed;
+        p.managed = last_managed && !v.held;
         p.slot = v.pcpu >= 0 ? index_(v.pcpu) : -1;
         bool on_target = p.slot >= 0 && is_target_[static_cast<std::size_t>(p.slot)];
         p.needs_place = p.managed && !on_target;

@@ -25,6 +25,7 @@ struct DomainSample {
     std::string name;
     std::string uuid;  // the identity: names are reused, UUIDs are not
     std::vector<VcpuSample> vcpus;
+    int id = -1;  // the hypervisor's id of this run (a restart changes it); -1 = unknown
 };
 
 // Host-wide cumulative time of one pCPU (from /proc/stat), to tell a saturated pCPU.

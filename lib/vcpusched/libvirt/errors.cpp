@@ -23,6 +23,21 @@ bool is_connection_code(int code) {
     }
 }
 
+// The request itself is refused: asking again gets the same answer.
+bool is_refusal_code(int code) {
+    switch (code) {
+        case VIR_ERR_INVALID_ARG:
+        case VIR_ERR_OPERATION_UNSUPPORTED:
+        case VIR_ERR_ARGUMENT_UNSUPPORTED:
+        case VIR_ERR_CONFIG_UNSUPPORTED:
+        case VIR_ERR_OPERATION_DENIED:
+        case VIR_ERR_NO_SUPPORT:
+            return true;
+        default:
+            return false;
+    }
+}
+
 }  // namespace
 
 void silence_libvirt() {
@@ -55,7 +70,7 @@ HypervisorError last_error(std::string_view what, virConnectPtr conn, Subject su
     bool alive = conn == nullptr || virConnectIsAlive(conn) == 1;
     HypervisorErrorKind kind = classify(code, domain, subject, alive);
     virResetLastError();
-    return HypervisorError(kind, message);
+    return HypervisorError(kind, message, is_refusal_code(code));
 }
 
 bool last_error_is_unsupported_flags() {

@@ -399,6 +399,7 @@ HostSample LibvirtHypervisor::sample() {
     for (const auto& s : seen) {
         host.domains.push_back(to_domain_sample(
             s.name, s.uuid, s.stats, [&](int vcpu) { return affinity_.affinity(s.uuid, vcpu); }));
+        host.domains.back().id = s.id;
     }
     domains_ = std::move(domains);
     host.pcpus = host_times();

@@ -114,7 +114,9 @@ void Simulator::update_lifecycle() {
             start(i);
         } else if (!alive && domains_[i].active) {
             domains_[i].active = false;
-            domains_[i].vcpus.clear();
+            // Released, not just cleared: a long run with churn would otherwise hold the
+            // vCPUs (each with its random generator) of every domain that ever ran.
+            std::vector<SimVcpu>().swap(domains_[i].vcpus);
         }
     }
 }
