@@ -174,6 +174,7 @@ QualityResult run_quality(const BenchScenario& scenario, PolicyKind kind,
             const double bound = load_lower_bound(demands_of(w), pcpus);
             const double busiest = *std::max_element(w.pcpu_load.begin(), w.pcpu_load.end());
             rec.ratio = bound > 0 ? busiest / bound : 1.0;
+            rec.served = w.demand > 0 ? w.served / w.demand : 1.0;
             const auto pins_before = sim.stats().pins;
             rec.note = driver->step();
             rec.moves = static_cast<int>(sim.stats().pins - pins_before);

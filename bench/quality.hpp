@@ -19,6 +19,7 @@ struct PeriodRecord {
     double spread = 0;  // points, true demand per pCPU over the period
     double ratio = 1;   // busiest pCPU ÷ lower bound
     int moves = 0;      // pins done by the cycle at the end of this period
+    double served = 1;  // share of the period's demand the host served
     std::string note;   // the policy's reason for that cycle's plan
 };
 

@@ -38,70 +38,125 @@ Gain step_gain(const Placement& pl, const PlacedVcpu& x, const PlacedVcpu* y, in
     return g;
 }
 
+double busy(double load) {
+    return std::clamp(load, 0.0, 1.0);
+}
+
 // On a host with a shape, a step is also priced by what it does to SMT overlap and locality.
 // Overlap: while two siblings both run, each does less work (TopologyPolicy::smt_penalty), and
 // the share of time both are busy is about the product of their busy shares (load capped at
 // one pCPU), so the objective becomes Σ load² + 2·smt_penalty·Σ_{sibling pairs} busy_p·busy_q.
-// The cap matters: moving work off a pCPU that stays saturated frees none of its core. Like
-// the balance term it is priced in both readings of guessed demands, and the worse counts.
+// The cap matters: moving work off a pCPU that stays saturated frees none of its core. The
+// run time a step saves that way (2·smt_penalty × the fall of the overlap) is capacity the
+// host gains, so it counts in the step's gain against min_gain as points of a pCPU, like the
+// pair's narrowing: two busy vCPUs on one core's threads move to an idle core although the
+// loads only trade places. Like the balance term it is priced in both readings of guessed
+// demands, and the worse counts.
 // Locality: the target counts as `cost` points busier, which ranks an in-node target above an
 // equally good remote one, and the step must gain min_gain + cost to be made at all.
-double overlap_change(const Placement& pl, double delta, int a, int b, bool low) {
-    auto load = [&](int s) { return pl.load(s) - (low ? pl.guessed(s) : 0); };
-    auto busy = [](double l) { return std::clamp(l, 0.0, 1.0); };
-    auto others = [&](int s, int skip) {
-        double sum = 0;
-        for (int t : pl.topo().siblings(s))
-            if (t != skip)
-                sum += busy(load(t));
-        return sum;
-    };
-    const double a0 = busy(load(a));
-    const double a1 = busy(load(a) - delta);
-    const double b0 = busy(load(b));
-    const double b1 = busy(load(b) + delta);
-    double change = (a1 - a0) * others(a, b) + (b1 - b0) * others(b, a);
-    if (pl.topo().are_siblings(a, b))
-        change += a1 * b1 - a0 * b0;
-    return change;
-}
+//
+// What pricing a step from slot a to slot b needs, gathered once for every vCPU that could go:
+// a search prices thousands of vCPUs against the same few pairs.
+struct PairContext {
+    int a = -1;
+    int b = -1;
+    double load_a[2] = {0, 0};  // [0] as estimated, [1] with guesses at their low end
+    double load_b[2] = {0, 0};
+    int readings = 1;             // 2 when a or b carries guessed demand
+    bool siblings = false;        // a and b are threads of one core
+    double others_a[2] = {0, 0};  // Σ busy share of a's siblings other than b, per reading
+    double others_b[2] = {0, 0};  // the same for b, a excepted
+    double w = 0;                 // 2 × smt_penalty on an SMT host, else 0
+    double crossing = 0;          // points for leaving a's cache and node
+    double node_gain = 0;         // points for leaving the domain's node
+    int node_a = 0;
+    int node_b = 0;
 
-Gain priced(const Placement& pl, std::size_t x, const std::size_t* y, int a, int b,
-            const PolicyConfig& policy) {
-    const PlacedVcpu& vx = pl.vcpus()[x];
-    const PlacedVcpu* vy = y ? &pl.vcpus()[*y] : nullptr;
-    Gain g = step_gain(pl, vx, vy, a, b);
-    const SlotTopology& topo = pl.topo();
-    // Topology only raises the bar (min_gain + cost), so what fails min_gain alone is out.
-    if (!topo.active() || g.pair < policy.min_gain - kEps)
-        return g;
-    const double delta = vx.demand - (vy ? vy->demand : 0);
-    if (topo.smt()) {
-        const double w = 2 * topo.policy().smt_penalty;
-        // step_gain's squares is the worse of the two readings; so is this.
-        const double low_delta = vx.low - (vy ? vy->low : 0);
-        const bool guessed = pl.guessed(a) > kEps || pl.guessed(b) > kEps;
-        Gain high = gain_in(pl.load(a), pl.load(b), vx.demand, vy ? vy->demand : 0);
-        double squares = high.squares - w * overlap_change(pl, delta, a, b, false);
-        if (guessed) {
-            Gain low = gain_in(pl.load(a) - pl.guessed(a), pl.load(b) - pl.guessed(b), vx.low,
-                               vy ? vy->low : 0);
-            squares =
-                std::min(squares, low.squares - w * overlap_change(pl, low_delta, a, b, true));
+    PairContext(const Placement& pl, int from, int to) : a(from), b(to) {
+        const SlotTopology& topo = pl.topo();
+        const double ga = pl.guessed(a);
+        const double gb = pl.guessed(b);
+        readings = ga > kEps || gb > kEps ? 2 : 1;
+        load_a[0] = pl.load(a);
+        load_b[0] = pl.load(b);
+        load_a[1] = load_a[0] - ga;
+        load_b[1] = load_b[0] - gb;
+        if (topo.smt()) {
+            w = 2 * topo.policy().smt_penalty;
+            siblings = topo.are_siblings(a, b);
+            for (int r = 0; r < readings; ++r) {
+                for (int t : topo.siblings(a))
+                    if (t != b)
+                        others_a[r] += busy(pl.load(t) - (r ? pl.guessed(t) : 0));
+                for (int t : topo.siblings(b))
+                    if (t != a)
+                        others_b[r] += busy(pl.load(t) - (r ? pl.guessed(t) : 0));
+            }
         }
-        g.squares = squares;
+        crossing = topo.crossing_cost(a, b);
+        node_gain = topo.policy().cross_node_gain;
+        node_a = topo.node(a);
+        node_b = topo.node(b);
     }
-    g.cost = pl.locality_cost(x, b);
-    if (y)
-        g.cost = std::max(g.cost, pl.locality_cost(*y, a));
+
+    // Change of the siblings' overlap when delta goes from a to b, in one reading.
+    double overlap_change(double delta, int r) const {
+        const double a0 = busy(load_a[r]);
+        const double a1 = busy(load_a[r] - delta);
+        const double b0 = busy(load_b[r]);
+        const double b1 = busy(load_b[r] + delta);
+        double change = (a1 - a0) * others_a[r] + (b1 - b0) * others_b[r];
+        if (siblings)
+            change += a1 * b1 - a0 * b0;
+        return change;
+    }
+
+    // Points a vCPU moving from `from` (a or b) to the other slot gives up (Placement::
+    // locality_cost without the lookups).
+    double locality(const PlacedVcpu& v, bool from_a) const {
+        const int from = from_a ? node_a : node_b;
+        const int to = from_a ? node_b : node_a;
+        double cost = crossing;
+        if (v.home >= 0 && to != v.home && from == v.home)
+            cost += node_gain;
+        return cost;
+    }
+};
+
+Gain priced(const PairContext& c, const PlacedVcpu& vx, const PlacedVcpu* vy,
+            const PolicyConfig& policy) {
+    const double delta = vx.demand - (vy ? vy->demand : 0);
+    Gain g = gain_in(c.load_a[0], c.load_b[0], vx.demand, vy ? vy->demand : 0);
+    // What the siblings could save at most: a's busy share falls by at most delta, and so does
+    // the product with b when they are siblings. A step that fails min_gain even with that is
+    // out before the finer pricing.
+    const double smt_bound = c.w * std::abs(delta) * (c.others_a[0] + (c.siblings ? 1 : 0)) * 100;
+    if (g.pair + smt_bound < policy.min_gain - kEps)
+        return g;
+    double smt = c.w > 0 ? -c.w * c.overlap_change(delta, 0) : 0;
+    g.squares += smt;
+    g.smt = smt * 100;
+    if (c.readings == 2) {
+        const double low_delta = vx.low - (vy ? vy->low : 0);
+        Gain low = gain_in(c.load_a[1], c.load_b[1], vx.low, vy ? vy->low : 0);
+        double low_smt = c.w > 0 ? -c.w * c.overlap_change(low_delta, 1) : 0;
+        g.squares = std::min(g.squares, low.squares + low_smt);
+        g.pair = std::min(g.pair, low.pair);
+        g.smt = std::min(g.smt, low_smt * 100);
+    }
+    g.cost = c.locality(vx, true);
+    if (vy)
+        g.cost = std::max(g.cost, c.locality(*vy, false));
     g.squares -= 2 * std::abs(delta) * g.cost / 100;
     return g;
 }
 
 // Keeps the candidate that lowers the host's spread most among those worth a move.
-void consider(Step& best, const Step& candidate, const PolicyConfig& policy) {
-    if (candidate.gain.pair < policy.min_gain + candidate.gain.cost - kEps ||
-        candidate.gain.squares <= kEps * kEps)
+// `min_smt`: only steps that save at least that many points of sibling overlap count.
+void consider(Step& best, const Step& candidate, const PolicyConfig& policy,
+              double min_smt = kNoGain) {
+    if (candidate.gain.worth() < policy.min_gain + candidate.gain.cost - kEps ||
+        candidate.gain.squares <= kEps * kEps || candidate.gain.smt < min_smt - kEps)
         return;
     if (candidate.gain.squares > best.gain.squares)
         best = candidate;
@@ -113,6 +168,9 @@ void best_swaps_between(const Placement& pl, const MovableBySlot& movable, int a
     const auto& partners = movable.on(b);
     if (partners.empty())
         return;
+    std::optional<PairContext> context;
+    if (pl.topo().active())
+        context.emplace(pl, a, b);
     const double half_gap = (pl.load(a) - pl.load(b)) / 2;
     for (std::size_t x : movable.on(a)) {
         const PlacedVcpu& vx = pl.vcpus()[x];
@@ -126,8 +184,9 @@ void best_swaps_between(const Placement& pl, const MovableBySlot& movable, int a
             const PlacedVcpu& vy = pl.vcpus()[*cand];
             if (vy.demand >= vx.demand)
                 continue;  // a swap must carry load from a to b
-            const std::size_t y = *cand;
-            consider(best, Step{priced(pl, x, &y, a, b, policy), x, y, a, b}, policy);
+            const Gain g =
+                context ? priced(*context, vx, &vy, policy) : step_gain(pl, vx, &vy, a, b);
+            consider(best, Step{g, x, *cand, a, b}, policy);
         }
     }
 }
@@ -177,12 +236,27 @@ struct LeastTwo {
     int other_than(int s) const { return s == first ? second : first; }
 };
 
+// At most what a single move off slot a can gain in the objective: δ going to the least
+// loaded target removes at most 2δ(gap − δ) from Σ load² and, through the siblings, at most
+// w·δ·(their busy share + 1) (see PairContext), largest at δ = (2·gap + c)/4 within the
+// demands on a. Locality costs only lower it. Sources whose bound cannot beat the best move
+// found so far are skipped, which spares most of them once the busiest were searched.
+double move_bound(const Placement& pl, const MovableBySlot& movable, int a, double least,
+                  double w) {
+    const auto& on = movable.on(a);
+    const double most = pl.vcpus()[on.back()].demand;  // sorted by demand
+    const double gap = pl.load(a) - least;
+    const double c = w * (pl.sibling_load(a) + 1);
+    const double delta = std::clamp((2 * gap + c) / 4, 0.0, std::max(0.0, most));
+    return -2 * delta * delta + (2 * gap + c) * delta;
+}
+
 // The best target of a move is the one with the least load + smt_penalty × siblings' load, in
 // whichever reading of guessed demands decides (both are tried), in the host, the source's
 // node and cache, or the domain's node; or one of the source's own siblings, which the key
 // misjudges because their siblings' load includes what leaves.
 Step best_single_move_topology(const Placement& pl, const MovableBySlot& movable,
-                               const PolicyConfig& policy) {
+                               const PolicyConfig& policy, double min_smt) {
     const SlotTopology& topo = pl.topo();
     const double w = topo.smt() ? topo.policy().smt_penalty : 0;
     struct Least {
@@ -202,7 +276,7 @@ Step best_single_move_topology(const Placement& pl, const MovableBySlot& movable
         for (int s : pl.targets()) {
             double siblings = 0;
             for (int t : topo.siblings(s))
-                siblings += std::clamp(pl.load(t) - (low ? pl.guessed(t) : 0), 0.0, 1.0);
+                siblings += busy(pl.load(t) - (low ? pl.guessed(t) : 0));
             key[static_cast<std::size_t>(s)] =
                 pl.load(s) - (low ? pl.guessed(s) : 0) + w * siblings;
         }
@@ -215,16 +289,23 @@ Step best_single_move_topology(const Placement& pl, const MovableBySlot& movable
             l.cache[static_cast<std::size_t>(topo.cache(s))].offer(s, key);
         }
     }
+    // Sources, most promising first.
+    double least = std::numeric_limits<double>::infinity();
+    for (int t : pl.targets())
+        least = std::min(least, pl.load(t));
+    std::vector<std::pair<double, int>> sources;
+    for (int a : pl.targets())
+        if (!movable.on(a).empty())
+            sources.emplace_back(move_bound(pl, movable, a, least, 2 * w), a);
+    std::stable_sort(sources.begin(), sources.end(),
+                     [](const auto& l, const auto& r) { return l.first > r.first; });
+
     Step best;
     std::vector<int> near;
-    auto try_move = [&](std::size_t x, int a, int b) {
-        if (b >= 0 && b != a)
-            consider(best, Step{priced(pl, x, nullptr, a, b, policy), x, std::nullopt, a, b},
-                     policy);
-    };
-    for (int a : pl.targets()) {
-        if (movable.on(a).empty())
-            continue;
+    std::vector<PairContext> far;  // contexts of the domains' nodes' targets, made when needed
+    for (const auto& [bound, a] : sources) {
+        if (bound <= best.gain.squares)
+            break;
         // The same targets serve every vCPU on a; only the domain's node differs.
         near.clear();
         for (int r = 0; r < readings; ++r) {
@@ -237,13 +318,31 @@ Step best_single_move_topology(const Placement& pl, const MovableBySlot& movable
                 near.push_back(t);
         std::sort(near.begin(), near.end());
         near.erase(std::unique(near.begin(), near.end()), near.end());
+        for (int b : near) {
+            if (b < 0 || b == a)
+                continue;
+            const PairContext c(pl, a, b);
+            for (std::size_t x : movable.on(a))
+                consider(best,
+                         Step{priced(c, pl.vcpus()[x], nullptr, policy), x, std::nullopt, a, b},
+                         policy, min_smt);
+        }
+        far.clear();
         for (std::size_t x : movable.on(a)) {
-            for (int b : near)
-                try_move(x, a, b);
             const int home = pl.vcpus()[x].home;
-            if (home >= 0 && home != topo.node(a))
-                for (int r = 0; r < readings; ++r)
-                    try_move(x, a, by[r].node[static_cast<std::size_t>(home)].other_than(a));
+            if (home < 0 || home == topo.node(a))
+                continue;
+            for (int r = 0; r < readings; ++r) {
+                const int b = by[r].node[static_cast<std::size_t>(home)].other_than(a);
+                if (b < 0 || b == a || std::binary_search(near.begin(), near.end(), b))
+                    continue;
+                auto it = std::find_if(far.begin(), far.end(),
+                                       [&](const PairContext& c) { return c.b == b; });
+                const PairContext& c = it != far.end() ? *it : far.emplace_back(pl, a, b);
+                consider(best,
+                         Step{priced(c, pl.vcpus()[x], nullptr, policy), x, std::nullopt, a, b},
+                         policy, min_smt);
+            }
         }
     }
     return best;
@@ -251,10 +350,10 @@ Step best_single_move_topology(const Placement& pl, const MovableBySlot& movable
 
 }  // namespace
 
-Step best_single_move(const Placement& pl, const MovableBySlot& movable,
-                      const PolicyConfig& policy) {
+Step best_single_move(const Placement& pl, const MovableBySlot& movable, const PolicyConfig& policy,
+                      double min_smt) {
     if (pl.topo().active())
-        return best_single_move_topology(pl, movable, policy);
+        return best_single_move_topology(pl, movable, policy, min_smt);
     // Moving demand d from a to b changes the sum of squares by 2d(lb − la + d): the best
     // target for any vCPU is the least loaded one other than its own.
     const int first = least_loaded_target(pl);

@@ -23,9 +23,17 @@ struct Gain {
     double squares = kNoGain;
     // Points by which the spread of the two pCPUs involved falls: the hysteresis (min_gain).
     double pair = kNoGain;
+    // Points of a pCPU's run time the step saves on busy SMT siblings (negative when it adds
+    // overlap): capacity the host gains. Always 0 without SMT.
+    double smt = 0;
     // Points of locality the step gives up (cache, node, domain's node); the step must gain
-    // min_gain + cost in `pair`. Always 0 on a flat host.
+    // min_gain + cost in `worth()`. Always 0 on a flat host.
     double cost = 0;
+    // What the step is worth against min_gain + cost (the hysteresis): the pair's narrowing
+    // plus the run time it saves on siblings. Overlap it adds does not count here: the
+    // objective (`squares`) already weighs it when it ranks the steps, and a move off a
+    // saturated thread next to a busy one serves more than the overlap it adds costs.
+    double worth() const { return pair + std::max(0.0, smt); }
 };
 
 // One greedy step: x goes from slot a to slot b; for a swap, y comes back from b to a.
@@ -67,9 +75,10 @@ int most_loaded_target(const Placement& pl);
 // The host's spread after a step, in the estimated loads.
 double spread_after(const Placement& pl, const Step& step);
 
-// The best single move worth making (gain.squares == kNoGain when there is none).
-Step best_single_move(const Placement& pl, const MovableBySlot& movable,
-                      const PolicyConfig& policy);
+// The best single move worth making (gain.squares == kNoGain when there is none); with
+// min_smt, only among moves that save at least that many points on SMT siblings.
+Step best_single_move(const Placement& pl, const MovableBySlot& movable, const PolicyConfig& policy,
+                      double min_smt = kNoGain);
 
 // The best swap worth making that removes more than `floor` from Σ load².
 Step best_swap(const Placement& pl, const MovableBySlot& movable, const PolicyConfig& policy,
