@@ -70,7 +70,7 @@ std::vector<TargetCheck> check_targets(const std::vector<BenchScenario>& scenari
                 checks.push_back(
                     {std::string("serves more demand than ") + other, s.name,
                      b->served >= o->served,
-                     fmt("served %.2f %% vs %.2f %%", b->served * 100, o->served * 100)});
+                     fmt("served %.3f %% vs %.3f %%", b->served * 100, o->served * 100)});
                 checks.push_back(
                     {std::string("fewer cross-node moves than ") + other, s.name,
                      b->cross_node_pins <= o->cross_node_pins,

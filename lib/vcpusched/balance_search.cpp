@@ -67,8 +67,8 @@ struct PairContext {
     double others_a[2] = {0, 0};  // Σ busy share of a's siblings other than b, per reading
     double others_b[2] = {0, 0};  // the same for b, a excepted
     double w = 0;                 // 2 × smt_penalty on an SMT host, else 0
-    double crossing = 0;          // points for leaving a's cache and node
-    double node_gain = 0;         // points for leaving the domain's node
+    double crossing[2] = {0, 0};  // points for leaving a's cache and node for b's, and back
+    double leaving[2] = {0, 0};   // points for leaving a's node for b's (the domain's), and back
     int node_a = 0;
     int node_b = 0;
 
@@ -93,8 +93,12 @@ struct PairContext {
                         others_b[r] += busy(pl.load(t) - (r ? pl.guessed(t) : 0));
             }
         }
-        crossing = topo.crossing_cost(a, b);
-        node_gain = topo.policy().cross_node_gain;
+        crossing[0] = pl.crossing_cost(a, b);
+        crossing[1] = pl.crossing_cost(b, a);
+        if (topo.nodes() > 1) {
+            leaving[0] = pl.node_cost(topo.node(a), topo.node(b));
+            leaving[1] = pl.node_cost(topo.node(b), topo.node(a));
+        }
         node_a = topo.node(a);
         node_b = topo.node(b);
     }
@@ -116,9 +120,10 @@ struct PairContext {
     double locality(const PlacedVcpu& v, bool from_a) const {
         const int from = from_a ? node_a : node_b;
         const int to = from_a ? node_b : node_a;
-        double cost = crossing;
+        const int way = from_a ? 0 : 1;
+        double cost = crossing[way];
         if (v.home >= 0 && to != v.home && from == v.home)
-            cost += node_gain;
+            cost += leaving[way];
         return cost;
     }
 };
@@ -151,20 +156,21 @@ Gain priced(const PairContext& c, const PlacedVcpu& vx, const PlacedVcpu* vy,
     return g;
 }
 
-// Keeps the candidate that lowers the host's spread most among those worth a move.
-// `min_smt`: only steps that save at least that many points of sibling overlap count.
-void consider(Step& best, const Step& candidate, const PolicyConfig& policy,
-              double min_smt = kNoGain) {
+// Keeps the candidate that lowers the host's spread most among those worth a move and let
+// through by the filter (relief, the dearer test, only for a candidate that would win).
+void consider(Step& best, const Step& candidate, const PolicyConfig& policy, const Placement& pl,
+              const StepFilter& filter) {
     if (candidate.gain.worth() < policy.min_gain + candidate.gain.cost - kEps ||
-        candidate.gain.squares <= kEps * kEps || candidate.gain.smt < min_smt - kEps)
+        candidate.gain.squares <= kEps * kEps || candidate.gain.smt < filter.min_smt - kEps ||
+        candidate.gain.squares <= best.gain.squares)
         return;
-    if (candidate.gain.squares > best.gain.squares)
+    if (!filter.relief_only || relieves(pl, candidate))
         best = candidate;
 }
 
 // For x on a, the partner y on b whose demand is nearest to the ideal exchange.
 void best_swaps_between(const Placement& pl, const MovableBySlot& movable, int a, int b,
-                        const PolicyConfig& policy, Step& best) {
+                        const PolicyConfig& policy, const StepFilter& filter, Step& best) {
     const auto& partners = movable.on(b);
     if (partners.empty())
         return;
@@ -186,7 +192,7 @@ void best_swaps_between(const Placement& pl, const MovableBySlot& movable, int a
                 continue;  // a swap must carry load from a to b
             const Gain g =
                 context ? priced(*context, vx, &vy, policy) : step_gain(pl, vx, &vy, a, b);
-            consider(best, Step{g, x, *cand, a, b}, policy);
+            consider(best, Step{g, x, *cand, a, b}, policy, pl, filter);
         }
     }
 }
@@ -199,6 +205,44 @@ double spread_after(const Placement& pl, const Step& step) {
     const double la = pl.load(step.a);
     const double lb = pl.load(step.b);
     return pl.tracker().spread_if(la, la - delta, lb, lb + delta);
+}
+
+bool relieves(const Placement& pl, const Step& step) {
+    const SlotTopology& topo = pl.topo();
+    const double penalty = topo.smt() ? topo.policy().smt_penalty : 0;
+    const PlacedVcpu& x = pl.vcpus()[step.x];
+    const PlacedVcpu* y = step.y ? &pl.vcpus()[*step.y] : nullptr;
+    // The low reading: the run share of a starved vCPU is what is sure to arrive.
+    const double delta = x.low - (y ? y->low : 0);
+    auto load = [&](int s, bool low, bool after) {
+        double l = pl.load(s) - (low ? pl.guessed(s) : 0);
+        if (after)
+            l += (s == step.b ? delta : 0) - (s == step.a ? delta : 0);
+        return l;
+    };
+    // Run time the slot's load needs, a busy sibling slowing it by smt_penalty.
+    auto need = [&](int s, bool low, bool after) {
+        double slowed = 1;
+        for (int t : topo.siblings(s))
+            slowed += penalty * busy(load(t, low, after));
+        return load(s, low, after) * slowed;
+    };
+    // The source's vCPUs wait: some are starved (their demand is a guess), or their demand
+    // as estimated needs more than the pCPU.
+    if (pl.guessed(step.a) <= kEps && need(step.a, false, false) <= 1 + kEps)
+        return false;
+    // Short of run time after the step, and shorter than before: the target, or a sibling of
+    // either end that the step made busier.
+    auto short_after = [&](int t) {
+        return need(t, true, true) > 1 + kEps && need(t, true, true) > need(t, true, false) + kEps;
+    };
+    if (short_after(step.b))
+        return false;
+    for (int end : {step.a, step.b})
+        for (int t : topo.siblings(end))
+            if (t != step.a && t != step.b && short_after(t))
+                return false;
+    return true;
 }
 
 int least_loaded_target(const Placement& pl, int except) {
@@ -256,7 +300,7 @@ double move_bound(const Placement& pl, const MovableBySlot& movable, int a, doub
 // node and cache, or the domain's node; or one of the source's own siblings, which the key
 // misjudges because their siblings' load includes what leaves.
 Step best_single_move_topology(const Placement& pl, const MovableBySlot& movable,
-                               const PolicyConfig& policy, double min_smt) {
+                               const PolicyConfig& policy, const StepFilter& filter) {
     const SlotTopology& topo = pl.topo();
     const double w = topo.smt() ? topo.policy().smt_penalty : 0;
     struct Least {
@@ -325,7 +369,7 @@ Step best_single_move_topology(const Placement& pl, const MovableBySlot& movable
             for (std::size_t x : movable.on(a))
                 consider(best,
                          Step{priced(c, pl.vcpus()[x], nullptr, policy), x, std::nullopt, a, b},
-                         policy, min_smt);
+                         policy, pl, filter);
         }
         far.clear();
         for (std::size_t x : movable.on(a)) {
@@ -341,7 +385,7 @@ Step best_single_move_topology(const Placement& pl, const MovableBySlot& movable
                 const PairContext& c = it != far.end() ? *it : far.emplace_back(pl, a, b);
                 consider(best,
                          Step{priced(c, pl.vcpus()[x], nullptr, policy), x, std::nullopt, a, b},
-                         policy, min_smt);
+                         policy, pl, filter);
             }
         }
     }
@@ -351,9 +395,9 @@ Step best_single_move_topology(const Placement& pl, const MovableBySlot& movable
 }  // namespace
 
 Step best_single_move(const Placement& pl, const MovableBySlot& movable, const PolicyConfig& policy,
-                      double min_smt) {
+                      const StepFilter& filter) {
     if (pl.topo().active())
-        return best_single_move_topology(pl, movable, policy, min_smt);
+        return best_single_move_topology(pl, movable, policy, filter);
     // Moving demand d from a to b changes the sum of squares by 2d(lb − la + d): the best
     // target for any vCPU is the least loaded one other than its own.
     const int first = least_loaded_target(pl);
@@ -365,7 +409,7 @@ Step best_single_move(const Placement& pl, const MovableBySlot& movable, const P
             continue;
         for (std::size_t x : movable.on(a))
             consider(best, Step{step_gain(pl, pl.vcpus()[x], nullptr, a, b), x, std::nullopt, a, b},
-                     policy);
+                     policy, pl, filter);
     }
     return best;
 }
@@ -373,22 +417,44 @@ Step best_single_move(const Placement& pl, const MovableBySlot& movable, const P
 // Swaps are searched between the most loaded pCPU and every lighter one, and between the least
 // loaded and every heavier one: O(pCPUs × vCPUs per pCPU × log) instead of all pairs. No swap
 // between two pCPUs can remove more than gap²/2 from Σ load², so pairs that could not beat
-// `floor` (what a swap must beat: twice the best single move) are not searched at all.
+// `floor` (what a swap must beat: twice the best single move) are not searched at all. On a
+// host with NUMA nodes the same is done within each node too: once the nodes' loads differ by
+// less than a crossing is worth, the host's busiest and idlest pCPUs sit in different nodes,
+// and the swaps that still even out a node are between its own busiest and idlest.
 Step best_swap(const Placement& pl, const MovableBySlot& movable, const PolicyConfig& policy,
-               double floor) {
+               double floor, const StepFilter& filter) {
     Step best;
-    const int top = most_loaded_target(pl);
-    const int bottom = least_loaded_target(pl);
     auto worth = [&](int a, int b) {
         double gap = pl.load(a) - pl.load(b);
         return gap > 0 && gap * gap / 2 > std::max(floor, best.gain.squares);
     };
+    auto search = [&](int top, int bottom, int group) {
+        for (int s : pl.targets()) {
+            if (group >= 0 && pl.topo().node(s) != group)
+                continue;
+            if (worth(top, s))
+                best_swaps_between(pl, movable, top, s, policy, filter, best);
+            if (s != top && worth(s, bottom))
+                best_swaps_between(pl, movable, s, bottom, policy, filter, best);
+        }
+    };
+    search(most_loaded_target(pl), least_loaded_target(pl), -1);
+    const SlotTopology& topo = pl.topo();
+    if (!topo.active() || topo.nodes() < 2)
+        return best;
+    const auto nodes = static_cast<std::size_t>(topo.nodes());
+    std::vector<int> top(nodes, -1);
+    std::vector<int> bottom(nodes, -1);
     for (int s : pl.targets()) {
-        if (worth(top, s))
-            best_swaps_between(pl, movable, top, s, policy, best);
-        if (s != top && worth(s, bottom))
-            best_swaps_between(pl, movable, s, bottom, policy, best);
+        const auto n = static_cast<std::size_t>(topo.node(s));
+        if (top[n] < 0 || pl.load(s) > pl.load(top[n]))
+            top[n] = s;
+        if (bottom[n] < 0 || pl.load(s) < pl.load(bottom[n]))
+            bottom[n] = s;
     }
+    for (std::size_t n = 0; n < nodes; ++n)
+        if (top[n] >= 0)
+            search(top[n], bottom[n], static_cast<int>(n));
     return best;
 }
 

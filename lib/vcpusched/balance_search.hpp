@@ -45,6 +45,12 @@ struct Step {
     int b = -1;
 };
 
+// Which steps a search may return, besides those failing min_gain + cost.
+struct StepFilter {
+    double min_smt = kNoGain;  // only steps saving at least this many points on SMT siblings
+    bool relief_only = false;  // only steps that relieve a pCPU short of run time (relieves())
+};
+
 // Movable vCPUs per slot, sorted by demand, so a swap partner is found by binary search.
 class MovableBySlot {
   public:
@@ -75,13 +81,18 @@ int most_loaded_target(const Placement& pl);
 // The host's spread after a step, in the estimated loads.
 double spread_after(const Placement& pl, const Step& step);
 
-// The best single move worth making (gain.squares == kNoGain when there is none); with
-// min_smt, only among moves that save at least that many points on SMT siblings.
-Step best_single_move(const Placement& pl, const MovableBySlot& movable, const PolicyConfig& policy,
-                      double min_smt = kNoGain);
+// True when the step relieves a pCPU that cannot serve its load: it takes a vCPU off a pCPU
+// whose vCPUs wait (starved, or needing more run time than it has, SMT siblings counted) and
+// leaves no pCPU it touches short of run time for what is known of the demands.
+bool relieves(const Placement& pl, const Step& step);
 
-// The best swap worth making that removes more than `floor` from Σ load².
+// The best single move worth making that passes the filter (gain.squares == kNoGain when
+// there is none).
+Step best_single_move(const Placement& pl, const MovableBySlot& movable, const PolicyConfig& policy,
+                      const StepFilter& filter = {});
+
+// The best swap worth making that removes more than `floor` from Σ load² and passes the filter.
 Step best_swap(const Placement& pl, const MovableBySlot& movable, const PolicyConfig& policy,
-               double floor);
+               double floor, const StepFilter& filter = {});
 
 }  // namespace vcpusched

@@ -77,6 +77,18 @@ Placement::Placement(const LoadReport& report, const Topology& topology, const P
     }
     for (int s : targets_)
         spread_.add(loads_[static_cast<std::size_t>(s)]);
+    node_load_.assign(static_cast<std::size_t>(topo_.nodes()), 0);
+    cache_load_.assign(static_cast<std::size_t>(topo_.caches()), 0);
+    node_targets_.assign(node_load_.size(), 0);
+    cache_targets_.assign(cache_load_.size(), 0);
+    for (int s : targets_) {
+        const auto n = static_cast<std::size_t>(topo_.node(s));
+        const auto c = static_cast<std::size_t>(topo_.cache(s));
+        node_load_[n] += loads_[static_cast<std::size_t>(s)];
+        cache_load_[c] += loads_[static_cast<std::size_t>(s)];
+        ++node_targets_[n];
+        ++cache_targets_[c];
+    }
     spread_unplaced(unplaced, 1);
     initial_loads_ = loads_;
     // Moves recorded in the previous cycle mean a rebalance is under way.
@@ -112,19 +124,38 @@ double Placement::locality_cost(std::size_t v, int to) const {
     if (!topo_.active())
         return 0;
     const PlacedVcpu& p = vcpus_[v];
-    double cost = p.slot >= 0 ? topo_.crossing_cost(p.slot, to) : 0;
+    double cost = p.slot >= 0 ? crossing_cost(p.slot, to) : 0;
     // Leaving the domain's node splits the domain, whatever node the vCPU came from.
     if (p.home >= 0 && topo_.node(to) != p.home && (p.slot < 0 || topo_.node(p.slot) == p.home))
-        cost += topo_.policy().cross_node_gain;
+        cost += node_cost(p.home, topo_.node(to));
     return cost;
+}
+
+double Placement::crossing_cost(int a, int b) const {
+    if (!topo_.active())
+        return 0;
+    double cost = 0;
+    if (topo_.cache(a) != topo_.cache(b))
+        cost += std::max(0.0, topo_.policy().cross_cache_gain -
+                                  (cache_mean(topo_.cache(a)) - cache_mean(topo_.cache(b))) * 100);
+    if (topo_.node(a) != topo_.node(b))
+        cost += node_cost(topo_.node(a), topo_.node(b));
+    return cost;
+}
+
+double Placement::node_cost(int from, int to) const {
+    return std::max(0.0, topo_.policy().cross_node_gain - (node_mean(from) - node_mean(to)) * 100);
 }
 
 void Placement::change_load(int slot, double delta) {
     auto s = static_cast<std::size_t>(slot);
     double before = loads_[s];
     loads_[s] += delta;
-    if (is_target_[s])
+    if (is_target_[s]) {
         spread_.change(before, loads_[s]);
+        node_load_[static_cast<std::size_t>(topo_.node(slot))] += delta;
+        cache_load_[static_cast<std::size_t>(topo_.cache(slot))] += delta;
+    }
 }
 
 void Placement::spread_unplaced(const std::vector<std::size_t>& vs, double sign) {

@@ -64,6 +64,17 @@ class Placement {
     // Points a move of vCPU v to slot `to` must gain on top of min_gain for the locality it
     // gives up: its cache, its node, and its domain's node.
     double locality_cost(std::size_t v, int to) const;
+    // Points a move from slot a to slot b must gain for leaving a's cache and node: the
+    // policy's cross_cache_gain and cross_node_gain, less by how much a's group is busier on
+    // average than b's (never below 0). When the nodes themselves are out of balance only a
+    // crossing evens them out, and that is not a small gain; when they are even the full price
+    // applies, and a crossing toward the busier group pays the difference on top.
+    double crossing_cost(int a, int b) const;
+    // The same for leaving node group `from` for node group `to`.
+    double node_cost(int from, int to) const;
+    // Mean load of the target pCPUs of a node or cache group.
+    double node_mean(int node) const { return group_mean(node_load_, node_targets_, node); }
+    double cache_mean(int cache) const { return group_mean(cache_load_, cache_targets_, cache); }
     double initial_spread() const { return initial_spread_; }
     // True when the previous cycle moved a vCPU: a rebalance is under way.
     bool rebalancing() const { return rebalancing_; }
@@ -82,6 +93,11 @@ class Placement {
     Plan finish(std::string reason) const;
 
   private:
+    static double group_mean(const std::vector<double>& load, const std::vector<int>& targets,
+                             int group) {
+        const auto g = static_cast<std::size_t>(group);
+        return targets[g] ? load[g] / targets[g] : 0;
+    }
     void change_load(int slot, double delta);
     // Adds sign × demand of unplaced vCPUs evenly over their affinity, one pass per run of
     // equal affinities (usually they all share one) rather than one per vCPU.
@@ -96,6 +112,11 @@ class Placement {
     std::vector<double> loads_;
     std::vector<double> initial_loads_;
     std::vector<double> guessed_;
+    // Per node and cache group: Σ load and number of target pCPUs.
+    std::vector<double> node_load_;
+    std::vector<double> cache_load_;
+    std::vector<int> node_targets_;
+    std::vector<int> cache_targets_;
     std::vector<bool> is_target_;
     std::vector<int> targets_;
     std::vector<PlacedVcpu> vcpus_;

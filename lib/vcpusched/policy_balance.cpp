@@ -11,7 +11,8 @@ namespace vcpusched {
 namespace {
 
 constexpr double kEps = kBalanceEps;
-constexpr double kTargetShare = 0.5;  // a rebalance aims at this share of the threshold
+constexpr double kTargetShare = 0.5;     // a rebalance aims at this share of the threshold
+constexpr std::size_t kReliefShare = 4;  // relief steps may go on up to this × max_moves
 
 // Largest demand first onto the least loaded target: the classic greedy bin balancing. All are
 // lifted first, so the targets' loads only grow and a heap keeps the least loaded at hand.
@@ -139,6 +140,20 @@ std::string plural(std::size_t n, const char* word) {
     return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
 }
 
+// On an SMT host whose spread is within bounds, the move worth making for the siblings alone:
+// one that saves `threshold` points of run time lost to busy siblings sharing a core (two
+// busy vCPUs on one core while another core idles) and leaves the spread within `ceiling`.
+// Spread only counts loads, so without this such a host counts as balanced.
+Step sibling_move(const Placement& pl, const MovableBySlot& movable, const PolicyConfig& policy,
+                  double ceiling) {
+    if (!pl.topo().smt())
+        return Step{};
+    Step s = best_single_move(pl, movable, policy, StepFilter{policy.threshold, false});
+    if (s.gain.squares > kNoGain && spread_after(pl, s) > ceiling + kEps)
+        return Step{};
+    return s;
+}
+
 }  // namespace
 
 Plan plan_balance(Placement& pl, const PolicyConfig& policy) {
@@ -151,30 +166,58 @@ Plan plan_balance(Placement& pl, const PolicyConfig& policy) {
     const std::size_t placed = place_unplaced(pl, policy.topology);
     const double start = pl.spread();
     const std::string prefix = placed ? "placed " + plural(placed, "vCPU") + "; " : "";
-    if (start <= trigger + kEps)
+    MovableBySlot movable(pl);
+    const bool by_spread = start > trigger + kEps;
+    if (!by_spread && sibling_move(pl, movable, policy, trigger).gain.squares == kNoGain)
         return pl.finish(prefix + "balanced: spread " + one_decimal(start) + " ≤ threshold " +
                          one_decimal(policy.threshold));
 
-    MovableBySlot movable(pl);
+    // A rebalance aims at the target; one started for the siblings alone keeps the spread
+    // within the trigger and makes sibling moves only.
+    const double aim = by_spread ? target : trigger;
     const auto max_moves = static_cast<std::size_t>(std::max(0, policy.max_moves));
+    // Beyond max_moves, a step goes on only while it relieves a pCPU whose load exceeds what
+    // it can serve: that demand is lost every period the rebalance takes (a random start needs
+    // tens of moves), whereas max_moves is there to spare pins that only even out load.
+    const std::size_t relief_moves = kReliefShare * max_moves;
     std::size_t moves = 0;
     std::size_t swaps = 0;
+    std::size_t sibling_moves = 0;
     std::string stop;
-    while (pl.spread() > target + kEps) {
-        if (moves >= max_moves) {
-            stop = "max_moves " + std::to_string(policy.max_moves) + " reached";
-            break;
+    for (;;) {
+        Step chosen;
+        if (pl.spread() > aim + kEps) {
+            // A swap must fit the budget it is searched in: max_moves, or the relief budget.
+            const bool relief = moves >= max_moves;
+            const std::size_t budget = relief ? relief_moves : max_moves;
+            if (moves >= budget) {
+                stop = "max_moves " + std::to_string(policy.max_moves) + " reached";
+                break;
+            }
+            const StepFilter filter{kNoGain, relief};
+            Step single = best_single_move(pl, movable, policy, filter);
+            Step swap =
+                moves + 2 <= budget
+                    ? best_swap(pl, movable, policy, std::max(0.0, 2 * single.gain.squares), filter)
+                    : Step{};
+            const Step* step = choose(single, swap, pl, target);
+            if (!step) {
+                stop = relief ? "max_moves " + std::to_string(policy.max_moves) +
+                                    " reached and no pCPU short of run time to relieve"
+                              : "no further move gains ≥ min_gain " + one_decimal(policy.min_gain);
+                break;
+            }
+            chosen = *step;
+        } else {
+            if (moves >= max_moves) {
+                stop = "max_moves " + std::to_string(policy.max_moves) + " reached";
+                break;
+            }
+            chosen = sibling_move(pl, movable, policy, trigger);
+            if (chosen.gain.squares == kNoGain)
+                break;
+            ++sibling_moves;
         }
-        Step single = best_single_move(pl, movable, policy);
-        Step swap = moves + 2 <= max_moves
-                        ? best_swap(pl, movable, policy, std::max(0.0, 2 * single.gain.squares))
-                        : Step{};
-        const Step* step = choose(single, swap, pl, target);
-        if (!step) {
-            stop = "no further move gains ≥ min_gain " + one_decimal(policy.min_gain);
-            break;
-        }
-        const Step chosen = *step;
         movable.remove(chosen.a, chosen.x);
         pl.move(chosen.x, chosen.b);
         ++moves;
@@ -192,6 +235,8 @@ Plan plan_balance(Placement& pl, const PolicyConfig& policy) {
                          one_decimal(pl.spread()) + " points with " + plural(moves, "move");
     if (swaps)
         reason += " (" + plural(swaps, "swap") + ")";
+    if (sibling_moves)
+        reason += "; " + plural(sibling_moves, "move") + " off busy SMT siblings";
     if (!stop.empty())
         reason += "; " + stop;
     return pl.finish(reason);

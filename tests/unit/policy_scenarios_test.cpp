@@ -245,14 +245,56 @@ TEST(PolicyScenario, IncludeListLeavesOtherDomainsAlone) {
 }
 
 TEST(PolicyScenario, MaxMovesIsRespected) {
+    // pCPU 0 is far busier than the rest but not over one pCPU: every move only evens out.
+    ReportBuilder b(8);
+    for (int i = 0; i < 16; ++i)
+        b.vcpu("vm" + std::to_string(i), 0, 0.05, "0");
+    PolicyConfig policy;
+    policy.max_moves = 3;
+    Plan p = plan(b.build(), b.topology(), policy, MoveHistory{});
+    EXPECT_EQ(p.moves.size(), 3U);
+    EXPECT_NE(p.reason.find("max_moves 3"), std::string::npos) << p.reason;
+}
+
+TEST(PolicyScenario, SaturatedPcpuIsRelievedBeyondMaxMoves) {
+    // 3.2 pCPUs of demand on pCPU 0: demand is lost there every period the rebalance takes.
     ReportBuilder b(8);
     for (int i = 0; i < 16; ++i)
         b.vcpu("vm" + std::to_string(i), 0, 0.2, "0");
     PolicyConfig policy;
     policy.max_moves = 3;
     Plan p = plan(b.build(), b.topology(), policy, MoveHistory{});
-    EXPECT_EQ(p.moves.size(), 3U);
-    EXPECT_NE(p.reason.find("max_moves 3"), std::string::npos) << p.reason;
+    EXPECT_GT(p.moves.size(), 3U) << p.reason;
+    EXPECT_LE(p.moves.size(), 12U);
+    for (const auto& m : p.moves)
+        EXPECT_EQ(m.from, 0);
+    EXPECT_LE(p.load_after[0], 1.0 + 1e-9);  // no longer short of run time
+    for (double load : p.load_after)
+        EXPECT_LE(load, 1.0 + 1e-9);
+}
+
+TEST(PolicyScenario, StarvedVcpusAreRelievedBeyondMaxMoves) {
+    // Starved vCPUs: each ran 0.1 and reads 0.4 (run + delay); their true demand is a guess.
+    ReportBuilder b(8);
+    for (int i = 0; i < 10; ++i)
+        b.guessed_vcpu("vm" + std::to_string(i), 0, 0.1, 0.4, "0");
+    PolicyConfig policy;
+    policy.max_moves = 2;
+    Plan p = plan(b.build(), b.topology(), policy, MoveHistory{});
+    EXPECT_GT(p.moves.size(), 2U) << p.reason;
+    for (const auto& m : p.moves)
+        EXPECT_EQ(m.from, 0);
+}
+
+TEST(PolicyScenario, ReliefStopsAtFourTimesMaxMoves) {
+    ReportBuilder b(16);
+    for (int i = 0; i < 40; ++i)
+        b.vcpu("vm" + std::to_string(i), 0, 0.2, "0");
+    PolicyConfig policy;
+    policy.max_moves = 2;
+    Plan p = plan(b.build(), b.topology(), policy, MoveHistory{});
+    EXPECT_EQ(p.moves.size(), 8U) << p.reason;
+    EXPECT_NE(p.reason.find("max_moves 2"), std::string::npos) << p.reason;
 }
 
 TEST(PolicyScenario, CoolingVcpusAreNotMoved) {

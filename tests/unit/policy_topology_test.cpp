@@ -89,10 +89,11 @@ TEST(PolicyTopology, BusyVcpuLeavesForAnIdleCoreRatherThanItsSibling) {
 }
 
 TEST(PolicyTopology, MoveStaysInNodeWhenAnInNodeTargetIsAsGood) {
-    // pCPUs 0-1 on node 0, 2-3 on node 1. The remote pCPU 2 is 5 points lighter than pCPU 1.
+    // pCPUs 0-1 on node 0, 2-3 on node 1, both nodes at 0.625 on average. The remote pCPU 2 is
+    // 1 point lighter than pCPU 1.
     ReportBuilder b(numa(2, 2));
     b.vcpu("a", 0, 0.5, "0").vcpu("b", 0, 0.5, "0");
-    b.vcpu("c", 0, 0.25, "1").vcpu("d", 0, 0.2, "2").vcpu("e", 0, 0.2, "3");
+    b.vcpu("c", 0, 0.25, "1").vcpu("d", 0, 0.24, "2").vcpu("e", 0, 1.0, "3");
     const LoadReport report = b.build();
     Plan aware = plan(report, b.topology(), PolicyConfig{}, MoveHistory{});
     ASSERT_FALSE(aware.moves.empty());
@@ -102,6 +103,31 @@ TEST(PolicyTopology, MoveStaysInNodeWhenAnInNodeTargetIsAsGood) {
     Plan flat = plan(report, b.topology(), blind(), MoveHistory{});
     ASSERT_FALSE(flat.moves.empty());
     EXPECT_EQ(flat.moves[0].to, 2);  // the lightest pCPU, on the other node
+}
+
+// One node whose pCPUs share two L3 caches (0-1 and 2-3), as on hosts with several core
+// complexes per socket; both caches carry 0.55 on average.
+Topology two_caches() {
+    Topology t = Topology::flat(4);
+    for (auto& p : t.pcpus)
+        p.cache = p.id / 2;
+    return t;
+}
+
+TEST(PolicyTopology, MoveStaysInCacheWhenAnInCacheTargetIsAsGood) {
+    // The other cache's pCPU 2 is 1 point lighter than pCPU 1, which shares pCPU 0's L3.
+    ReportBuilder b(two_caches());
+    b.vcpu("a", 0, 0.4, "0").vcpu("b", 0, 0.4, "0").vcpu("c", 0, 0.3, "1");
+    b.vcpu("d", 0, 0.29, "2").vcpu("e", 0, 0.81, "3");
+    const LoadReport report = b.build();
+    Plan aware = plan(report, b.topology(), PolicyConfig{}, MoveHistory{});
+    ASSERT_FALSE(aware.moves.empty());
+    EXPECT_EQ(aware.moves[0].from, 0);
+    EXPECT_EQ(aware.moves[0].to, 1);
+
+    Plan flat = plan(report, b.topology(), blind(), MoveHistory{});
+    ASSERT_FALSE(flat.moves.empty());
+    EXPECT_EQ(flat.moves[0].to, 2);
 }
 
 TEST(PolicyTopology, MultiVcpuDomainIsPlacedOnOneNode) {
@@ -141,17 +167,39 @@ TEST(PolicyTopology, DomainTooBigForANodeIsPlacedAcrossNodes) {
 }
 
 TEST(PolicyTopology, LargeLocalityLossForTinyGainIsRefused) {
-    // One pCPU per node: 0.5 against 0.35. Moving the 0.1 vCPU across removes 5 points from
-    // the pair's spread: enough for min_gain, not for a node and cache crossing.
-    ReportBuilder b(numa(2, 1));
-    b.vcpu("a", 0, 0.4, "0").vcpu("b", 0, 0.1, "0").vcpu("c", 0, 0.35, "1");
+    // Both nodes carry 0.5 per pCPU on average; within each node no move helps. Moving the 0.1
+    // vCPU to pCPU 2 removes 5 points from the pair's spread: enough for min_gain, not for a
+    // node and cache crossing.
+    ReportBuilder b(numa(2, 2));
+    b.vcpu("a", 0, 0.4, "0").vcpu("b", 0, 0.1, "0").vcpu("c", 0, 0.5, "1");
+    b.vcpu("d", 0, 0.35, "2").vcpu("e", 0, 0.65, "3");
     const LoadReport report = b.build();
     Plan aware = plan(report, b.topology(), PolicyConfig{}, MoveHistory{});
     EXPECT_TRUE(aware.moves.empty()) << aware.reason;
     EXPECT_GT(aware.spread_before, PolicyConfig{}.threshold);
 
     Plan flat = plan(report, b.topology(), blind(), MoveHistory{});
-    EXPECT_EQ(flat.moves.size(), 1U);
+    ASSERT_FALSE(flat.moves.empty());
+    EXPECT_EQ(flat.moves[0].vcpu.domain_name, "b");
+}
+
+TEST(PolicyTopology, UnevenNodesAreEvenedOutAcrossNodes) {
+    // The same 5-point pair gain, but node 0 carries 0.6 per pCPU and node 1 0.45: only a
+    // crossing evens the nodes out, so it no longer pays the full price.
+    ReportBuilder b(numa(2, 2));
+    for (int p = 0; p < 2; ++p)
+        for (int v = 0; v < 6; ++v)
+            b.vcpu("small" + std::to_string(p), v, 0.1, std::to_string(p));
+    b.vcpu("e", 0, 0.45, "2").vcpu("f", 0, 0.45, "3");
+    const LoadReport report = b.build();
+    const Topology& t = b.topology();
+    Plan p = plan(report, t, PolicyConfig{}, MoveHistory{});
+    ASSERT_FALSE(p.moves.empty()) << p.reason;
+    for (const auto& m : p.moves) {
+        EXPECT_EQ(node_of(t, m.from), 0);
+        EXPECT_EQ(node_of(t, m.to), 1);
+    }
+    EXPECT_LE(p.spread_after, PolicyConfig{}.threshold);
 }
 
 TEST(PolicyTopology, LargeGainStillCrossesNodes) {
@@ -161,6 +209,48 @@ TEST(PolicyTopology, LargeGainStillCrossesNodes) {
     ASSERT_EQ(p.moves.size(), 1U);
     EXPECT_EQ(p.moves[0].to, 1);
     EXPECT_NEAR(p.spread_after, 0.0, 1e-9);
+}
+
+// One socket of 64 cores × 2 threads: the siblings of pCPU i are i and i + 64.
+Topology big_smt() {
+    sim::HostSpec h;
+    h.cores = 64;
+    h.threads = 2;
+    return sim::host_topology(h);
+}
+
+TEST(PolicyTopology, BusySiblingsOnABalancedHostMoveToAnIdleCore) {
+    // Every thread runs 0.25 except core 0, whose two threads run a 0.5 vCPU each, and core 1,
+    // idle. The spread (4.4 points) is within the threshold, so plain balance sees nothing to
+    // do; but the two busy vCPUs slow each other down while a whole core idles.
+    ReportBuilder b(big_smt());
+    const Topology& t = b.topology();
+    b.vcpu("busy", 0, 0.5, "0").vcpu("busy", 1, 0.5, "64");
+    for (int p = 2; p < 64; ++p)
+        b.vcpu("bg" + std::to_string(p), 0, 0.25, std::to_string(p))
+            .vcpu("bg" + std::to_string(p), 1, 0.25, std::to_string(p + 64));
+    const LoadReport report = b.build();
+
+    Plan aware = plan(report, t, PolicyConfig{}, MoveHistory{});
+    EXPECT_LE(aware.spread_before, PolicyConfig{}.threshold);
+    ASSERT_EQ(aware.moves.size(), 1U) << aware.reason;
+    EXPECT_EQ(aware.moves[0].vcpu.domain_name, "busy");
+    EXPECT_EQ(core_of(t, aware.moves[0].to), 1);
+    EXPECT_LE(aware.spread_after, aware.spread_before + 1e-9);
+    EXPECT_NE(aware.reason.find("SMT siblings"), std::string::npos) << aware.reason;
+
+    Plan flat = plan(report, t, blind(), MoveHistory{});
+    EXPECT_TRUE(flat.moves.empty()) << flat.reason;
+}
+
+TEST(PolicyTopology, EvenlyBusyCoresMakeNoSiblingMoves) {
+    // Every core runs two vCPUs of about 0.25, no core idles: nothing to gain from moving.
+    ReportBuilder b(big_smt());
+    for (int p = 0; p < 64; ++p)
+        b.vcpu("vm" + std::to_string(p), 0, 0.22 + 0.01 * (p % 7), std::to_string(p))
+            .vcpu("vm" + std::to_string(p), 1, 0.28 - 0.01 * (p % 5), std::to_string(p + 64));
+    Plan p = plan(b.build(), b.topology(), PolicyConfig{}, MoveHistory{});
+    EXPECT_TRUE(p.moves.empty()) << p.reason;
 }
 
 TEST(PolicyTopology, SwitchedOffItPlansAsOnAFlatHost) {
