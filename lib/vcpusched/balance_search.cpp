@@ -207,34 +207,41 @@ double spread_after(const Placement& pl, const Step& step) {
     return pl.tracker().spread_if(la, la - delta, lb, lb + delta);
 }
 
-bool relieves(const Placement& pl, const Step& step) {
+namespace {
+
+// Run time a slot's load needs, a busy sibling slowing it by smt_penalty (`shift` is added to
+// the loads of a and b first: what a step would change).
+double need(const Placement& pl, int s, bool low, int a = -1, int b = -1, double shift = 0) {
     const SlotTopology& topo = pl.topo();
     const double penalty = topo.smt() ? topo.policy().smt_penalty : 0;
+    auto load = [&](int t) {
+        return pl.load(t) - (low ? pl.guessed(t) : 0) + (t == b ? shift : 0) - (t == a ? shift : 0);
+    };
+    double slowed = 1;
+    for (int t : topo.siblings(s))
+        slowed += penalty * busy(load(t));
+    return load(s) * slowed;
+}
+
+}  // namespace
+
+bool waits(const Placement& pl, int slot) {
+    return pl.guessed(slot) > kEps || need(pl, slot, false) > 1 + kEps;
+}
+
+bool relieves(const Placement& pl, const Step& step) {
+    const SlotTopology& topo = pl.topo();
     const PlacedVcpu& x = pl.vcpus()[step.x];
     const PlacedVcpu* y = step.y ? &pl.vcpus()[*step.y] : nullptr;
-    // The low reading: the run share of a starved vCPU is what is sure to arrive.
-    const double delta = x.low - (y ? y->low : 0);
-    auto load = [&](int s, bool low, bool after) {
-        double l = pl.load(s) - (low ? pl.guessed(s) : 0);
-        if (after)
-            l += (s == step.b ? delta : 0) - (s == step.a ? delta : 0);
-        return l;
-    };
-    // Run time the slot's load needs, a busy sibling slowing it by smt_penalty.
-    auto need = [&](int s, bool low, bool after) {
-        double slowed = 1;
-        for (int t : topo.siblings(s))
-            slowed += penalty * busy(load(t, low, after));
-        return load(s, low, after) * slowed;
-    };
-    // The source's vCPUs wait: some are starved (their demand is a guess), or their demand
-    // as estimated needs more than the pCPU.
-    if (pl.guessed(step.a) <= kEps && need(step.a, false, false) <= 1 + kEps)
+    if (!waits(pl, step.a))
         return false;
-    // Short of run time after the step, and shorter than before: the target, or a sibling of
-    // either end that the step made busier.
+    // The low reading: the run share of a starved vCPU is what is sure to arrive. A pCPU the
+    // step leaves short of run time, and shorter than before (the target, or a sibling of
+    // either end that the step made busier), is not relieved but burdened.
+    const double delta = x.low - (y ? y->low : 0);
     auto short_after = [&](int t) {
-        return need(t, true, true) > 1 + kEps && need(t, true, true) > need(t, true, false) + kEps;
+        const double after = need(pl, t, true, step.a, step.b, delta);
+        return after > 1 + kEps && after > need(pl, t, true) + kEps;
     };
     if (short_after(step.b))
         return false;
@@ -243,6 +250,44 @@ bool relieves(const Placement& pl, const Step& step) {
             if (t != step.a && t != step.b && short_after(t))
                 return false;
     return true;
+}
+
+void MoveCache::use(const StepFilter& filter) {
+    if (used_ && filter.min_smt == filter_.min_smt && filter.relief_only == filter_.relief_only)
+        return;
+    for (auto& list : pairs_)
+        list.clear();
+    filter_ = filter;
+    used_ = true;
+}
+
+namespace {
+
+// Whether a move from a to b leaves a's node or cache: only such a move's price depends on the
+// groups' means.
+bool crosses(const Placement& pl, int a, int b) {
+    const SlotTopology& topo = pl.topo();
+    return topo.node(a) != topo.node(b) || topo.cache(a) != topo.cache(b);
+}
+
+}  // namespace
+
+const Step* MoveCache::find(const Placement& pl, int a, int b, bool far) const {
+    for (const Entry& e : pairs_[static_cast<std::size_t>(a)])
+        if (e.b == b && e.far == far)
+            return e.version_a == pl.version(a) && e.version_b == pl.version(b) &&
+                           (e.crossings == pl.crossings() || !crosses(pl, a, b))
+                       ? &e.step
+                       : nullptr;
+    return nullptr;
+}
+
+void MoveCache::store(const Placement& pl, int a, int b, bool far, const Step& step) {
+    auto& list = pairs_[static_cast<std::size_t>(a)];
+    auto it = std::find_if(list.begin(), list.end(),
+                           [&](const Entry& e) { return e.b == b && e.far == far; });
+    Entry& e = it != list.end() ? *it : list.emplace_back();
+    e = Entry{b, far, pl.version(a), pl.version(b), pl.crossings(), step};
 }
 
 int least_loaded_target(const Placement& pl, int except) {
@@ -280,28 +325,71 @@ struct LeastTwo {
     int other_than(int s) const { return s == first ? second : first; }
 };
 
-// At most what a single move off slot a can gain in the objective: δ going to the least
-// loaded target removes at most 2δ(gap − δ) from Σ load² and, through the siblings, at most
-// w·δ·(their busy share + 1) (see PairContext), largest at δ = (2·gap + c)/4 within the
-// demands on a. Locality costs only lower it. Sources whose bound cannot beat the best move
-// found so far are skipped, which spares most of them once the busiest were searched.
-double move_bound(const Placement& pl, const MovableBySlot& movable, int a, double least,
-                  double w) {
-    const auto& on = movable.on(a);
-    const double most = pl.vcpus()[on.back()].demand;  // sorted by demand
-    const double gap = pl.load(a) - least;
-    const double c = w * (pl.sibling_load(a) + 1);
-    const double delta = std::clamp((2 * gap + c) / 4, 0.0, std::max(0.0, most));
-    return -2 * delta * delta + (2 * gap + c) * delta;
-}
+// At most what a single move of δ off slot a to slot b can gain in the objective, in one
+// reading: 2δ(gap − δ) from Σ load², plus at most c·δ through the siblings (see PairContext):
+// a's busy share falls by δ unless a stays saturated, which saves δ × the busy share of a's
+// other siblings, while b's rises by δ when b stays unsaturated, which costs δ × that of b's;
+// when b is a's sibling their product can fall by up to δ·(b's share + δ), hence + w·δ².
+// Largest at δ = (2·gap + c)/4 within the demands on a. Where a or b carries guesses a move
+// is priced in the worse reading, so the bound is the lower of the two readings'. Locality
+// costs only lower it. Pairs whose bound cannot beat the best move found are not priced.
+struct MoveBound {
+    double load[2] = {0, 0};  // a's load, as estimated and with guesses at their low end
+    double most[2] = {0, 0};  // the largest demand on a, in both readings
+    double w = 0;
+    bool guessed = false;
+    int slot = -1;
+
+    MoveBound(const Placement& pl, const MovableBySlot& movable, int a, double smt_weight)
+        : w(smt_weight), guessed(pl.guessed(a) > kEps), slot(a) {
+        const auto& on = movable.on(a);
+        load[0] = pl.load(a);
+        load[1] = pl.load(a) - pl.guessed(a);
+        most[0] = std::max(0.0, pl.vcpus()[on.back()].demand);  // sorted by demand
+        most[1] = most[0];  // without guesses, low is the demand
+        if (guessed) {
+            most[1] = 0;
+            for (std::size_t x : on)
+                most[1] = std::max(most[1], pl.vcpus()[x].low);
+        }
+    }
+    // `busy[r][s]`: Σ busy share of slot s's siblings in reading r.
+    double to(const Placement& pl, int b, const std::vector<double> (&busy_of)[2]) const {
+        const SlotTopology& topo = pl.topo();
+        const bool sibling = w > 0 && topo.are_siblings(slot, b);
+        auto in = [&](int r) {
+            const double lb = pl.load(b) - (r ? pl.guessed(b) : 0);
+            const double m = most[r];
+            double c = 0;
+            if (w > 0) {
+                const auto ia = static_cast<std::size_t>(slot);
+                const auto ib = static_cast<std::size_t>(b);
+                const double others_a = busy_of[r][ia] - (sibling ? busy(lb) : 0);
+                const double others_b = busy_of[r][ib] - (sibling ? busy(load[r]) : 0);
+                if (load[r] - m < 1)
+                    c += w * others_a;
+                if (lb >= 0 && lb + m <= 1)
+                    c -= w * others_b;
+            }
+            const double gap = load[r] - lb;
+            const double delta = std::clamp((2 * gap + c) / 4, 0.0, m);
+            return -2 * delta * delta + (2 * gap + c) * delta + (sibling ? w * m * m : 0);
+        };
+        const double high = in(0);
+        return guessed || pl.guessed(b) > kEps ? std::min(high, in(1)) : high;
+    }
+};
 
 // The best target of a move is the one with the least load + smt_penalty × siblings' load, in
 // whichever reading of guessed demands decides (both are tried), in the host, the source's
 // node and cache, or the domain's node; or one of the source's own siblings, which the key
 // misjudges because their siblings' load includes what leaves.
 Step best_single_move_topology(const Placement& pl, const MovableBySlot& movable,
-                               const PolicyConfig& policy, const StepFilter& filter) {
+                               const PolicyConfig& policy, const StepFilter& filter,
+                               MoveCache* cache) {
     const SlotTopology& topo = pl.topo();
+    if (cache)
+        cache->use(filter);
     const double w = topo.smt() ? topo.policy().smt_penalty : 0;
     struct Least {
         LeastTwo host;
@@ -333,23 +421,36 @@ Step best_single_move_topology(const Placement& pl, const MovableBySlot& movable
             l.cache[static_cast<std::size_t>(topo.cache(s))].offer(s, key);
         }
     }
-    // Sources, most promising first.
-    double least = std::numeric_limits<double>::infinity();
-    for (int t : pl.targets())
-        least = std::min(least, pl.load(t));
-    std::vector<std::pair<double, int>> sources;
+    // Sources: for relief only those whose vCPUs wait.
+    std::vector<double> busy_of[2];
+    for (int r = 0; r < 2; ++r) {
+        busy_of[r].assign(pl.slots(), 0);
+        for (int s : pl.targets())
+            for (int t : topo.siblings(s))
+                busy_of[r][static_cast<std::size_t>(s)] +=
+                    busy(pl.load(t) - (r ? pl.guessed(t) : 0));
+    }
+    std::vector<MoveBound> bounds;
     for (int a : pl.targets())
-        if (!movable.on(a).empty())
-            sources.emplace_back(move_bound(pl, movable, a, least, 2 * w), a);
-    std::stable_sort(sources.begin(), sources.end(),
-                     [](const auto& l, const auto& r) { return l.first > r.first; });
-
-    Step best;
+        if (!movable.on(a).empty() && (!filter.relief_only || waits(pl, a)))
+            bounds.emplace_back(pl, movable, a, 2 * w);
+    // Every candidate pair, with what its best move could gain at most. The pairs priced in
+    // an earlier step whose pCPUs did not change cost nothing and set the bar; the others are
+    // priced in the order of their bounds until no bound reaches the best move found.
+    struct Candidate {
+        double bound;
+        int a;
+        int b;
+        bool only_home;  // only the vCPUs whose domain lives on b's node
+    };
+    std::vector<Candidate> candidates;
     std::vector<int> near;
-    std::vector<PairContext> far;  // contexts of the domains' nodes' targets, made when needed
-    for (const auto& [bound, a] : sources) {
-        if (bound <= best.gain.squares)
-            break;
+    std::vector<int> far;
+    for (const MoveBound& bound : bounds) {
+        const int a = bound.slot;
+        auto add = [&](int b, bool only_home) {
+            candidates.push_back({bound.to(pl, b, busy_of), a, b, only_home});
+        };
         // The same targets serve every vCPU on a; only the domain's node differs.
         near.clear();
         for (int r = 0; r < readings; ++r) {
@@ -362,15 +463,10 @@ Step best_single_move_topology(const Placement& pl, const MovableBySlot& movable
                 near.push_back(t);
         std::sort(near.begin(), near.end());
         near.erase(std::unique(near.begin(), near.end()), near.end());
-        for (int b : near) {
-            if (b < 0 || b == a)
-                continue;
-            const PairContext c(pl, a, b);
-            for (std::size_t x : movable.on(a))
-                consider(best,
-                         Step{priced(c, pl.vcpus()[x], nullptr, policy), x, std::nullopt, a, b},
-                         policy, pl, filter);
-        }
+        for (int b : near)
+            if (b >= 0 && b != a)
+                add(b, false);
+        // The least loaded targets of the nodes where the domains of a's vCPUs live.
         far.clear();
         for (std::size_t x : movable.on(a)) {
             const int home = pl.vcpus()[x].home;
@@ -378,16 +474,51 @@ Step best_single_move_topology(const Placement& pl, const MovableBySlot& movable
                 continue;
             for (int r = 0; r < readings; ++r) {
                 const int b = by[r].node[static_cast<std::size_t>(home)].other_than(a);
-                if (b < 0 || b == a || std::binary_search(near.begin(), near.end(), b))
-                    continue;
-                auto it = std::find_if(far.begin(), far.end(),
-                                       [&](const PairContext& c) { return c.b == b; });
-                const PairContext& c = it != far.end() ? *it : far.emplace_back(pl, a, b);
-                consider(best,
-                         Step{priced(c, pl.vcpus()[x], nullptr, policy), x, std::nullopt, a, b},
-                         policy, pl, filter);
+                if (b >= 0 && b != a && !std::binary_search(near.begin(), near.end(), b))
+                    far.push_back(b);
             }
         }
+        std::sort(far.begin(), far.end());
+        far.erase(std::unique(far.begin(), far.end()), far.end());
+        for (int b : far)
+            add(b, true);
+    }
+
+    Step best;
+    // Equal gains (demands come in 10 ms steps) go to the lowest source and target, so that
+    // the order in which pairs are searched does not decide.
+    auto keep = [&](const Step& s) {
+        if (s.gain.squares > best.gain.squares ||
+            (s.gain.squares == best.gain.squares && s.gain.squares > kNoGain &&
+             std::pair(s.a, s.b) < std::pair(best.a, best.b)))
+            best = s;
+    };
+    std::vector<Candidate> unknown;
+    for (const Candidate& c : candidates) {
+        if (const Step* known = cache ? cache->find(pl, c.a, c.b, c.only_home) : nullptr)
+            keep(*known);
+        else
+            unknown.push_back(c);
+    }
+    unknown.erase(std::remove_if(unknown.begin(), unknown.end(),
+                                 [&](const Candidate& c) { return c.bound < best.gain.squares; }),
+                  unknown.end());
+    std::stable_sort(unknown.begin(), unknown.end(),
+                     [](const Candidate& l, const Candidate& r) { return l.bound > r.bound; });
+    for (const Candidate& c : unknown) {
+        if (c.bound < best.gain.squares)
+            break;
+        Step pair;
+        const PairContext context(pl, c.a, c.b);
+        for (std::size_t x : movable.on(c.a)) {
+            const PlacedVcpu& v = pl.vcpus()[x];
+            if (!c.only_home || v.home == topo.node(c.b))
+                consider(pair, Step{priced(context, v, nullptr, policy), x, std::nullopt, c.a, c.b},
+                         policy, pl, filter);
+        }
+        if (cache)
+            cache->store(pl, c.a, c.b, c.only_home, pair);
+        keep(pair);
     }
     return best;
 }
@@ -395,9 +526,9 @@ Step best_single_move_topology(const Placement& pl, const MovableBySlot& movable
 }  // namespace
 
 Step best_single_move(const Placement& pl, const MovableBySlot& movable, const PolicyConfig& policy,
-                      const StepFilter& filter) {
+                      const StepFilter& filter, MoveCache* cache) {
     if (pl.topo().active())
-        return best_single_move_topology(pl, movable, policy, filter);
+        return best_single_move_topology(pl, movable, policy, filter, cache);
     // Moving demand d from a to b changes the sum of squares by 2d(lb − la + d): the best
     // target for any vCPU is the least loaded one other than its own.
     const int first = least_loaded_target(pl);
@@ -424,9 +555,15 @@ Step best_single_move(const Placement& pl, const MovableBySlot& movable, const P
 Step best_swap(const Placement& pl, const MovableBySlot& movable, const PolicyConfig& policy,
                double floor, const StepFilter& filter) {
     Step best;
+    // A swap is priced in the worse reading of guessed demands, so the smaller gap bounds it.
     auto worth = [&](int a, int b) {
-        double gap = pl.load(a) - pl.load(b);
-        return gap > 0 && gap * gap / 2 > std::max(floor, best.gain.squares);
+        const double gap = pl.load(a) - pl.load(b);
+        double square = gap * gap;
+        if (pl.guessed(a) > kEps || pl.guessed(b) > kEps) {
+            const double low = gap - pl.guessed(a) + pl.guessed(b);
+            square = std::min(square, low * low);
+        }
+        return gap > 0 && square / 2 > std::max(floor, best.gain.squares);
     };
     auto search = [&](int top, int bottom, int group) {
         for (int s : pl.targets()) {

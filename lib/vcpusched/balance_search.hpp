@@ -75,11 +75,43 @@ class MovableBySlot {
     std::vector<std::vector<std::size_t>> on_;
 };
 
+// The best move of each (source, target) pair a topology search priced, kept between the steps
+// of one plan: a step changes the loads of two pCPUs (and their siblings), so the next search
+// prices again only the pairs that involve one of them — or every pair after a step that
+// crossed a node or cache, which changes the price of crossings.
+class MoveCache {
+  public:
+    explicit MoveCache(std::size_t slots) : pairs_(slots) {}
+    // Forgets everything when the filter is not the one the cached moves passed.
+    void use(const StepFilter& filter);
+    // The best move from a to b (`far`: of the vCPUs whose domain lives on b's node), or null
+    // when it is not known for the pCPUs' current loads.
+    const Step* find(const Placement& pl, int a, int b, bool far) const;
+    void store(const Placement& pl, int a, int b, bool far, const Step& step);
+
+  private:
+    struct Entry {
+        int b = -1;
+        bool far = false;
+        unsigned version_a = 0;
+        unsigned version_b = 0;
+        unsigned crossings = 0;
+        Step step;
+    };
+    std::vector<std::vector<Entry>> pairs_;
+    StepFilter filter_;
+    bool used_ = false;
+};
+
 int least_loaded_target(const Placement& pl, int except = -1);
 int most_loaded_target(const Placement& pl);
 
 // The host's spread after a step, in the estimated loads.
 double spread_after(const Placement& pl, const Step& step);
+
+// True when the slot's vCPUs wait: some are starved (their demand is a guess), or their
+// demand as estimated needs more run time than the pCPU has, SMT siblings counted.
+bool waits(const Placement& pl, int slot);
 
 // True when the step relieves a pCPU that cannot serve its load: it takes a vCPU off a pCPU
 // whose vCPUs wait (starved, or needing more run time than it has, SMT siblings counted) and
@@ -88,8 +120,9 @@ bool relieves(const Placement& pl, const Step& step);
 
 // The best single move worth making that passes the filter (gain.squares == kNoGain when
 // there is none).
+// `cache` (optional) spares pricing again what the previous steps of the plan priced.
 Step best_single_move(const Placement& pl, const MovableBySlot& movable, const PolicyConfig& policy,
-                      const StepFilter& filter = {});
+                      const StepFilter& filter = {}, MoveCache* cache = nullptr);
 
 // The best swap worth making that removes more than `floor` from Σ load² and passes the filter.
 Step best_swap(const Placement& pl, const MovableBySlot& movable, const PolicyConfig& policy,

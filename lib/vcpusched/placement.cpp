@@ -33,6 +33,7 @@ Placement::Placement(const LoadReport& report, const Topology& topology, const P
     topo_ = SlotTopology(ids_, topology, policy.topology);
     loads_.assign(ids_.size(), 0);
     guessed_.assign(ids_.size(), 0);
+    version_.assign(ids_.size(), 0);
     const CpuSet targets = target_pcpus(topology, policy);
     for (std::size_t s = 0; s < ids_.size(); ++s) {
         is_target_.push_back(targets.contains(ids_[s]));
@@ -151,6 +152,9 @@ void Placement::change_load(int slot, double delta) {
     auto s = static_cast<std::size_t>(slot);
     double before = loads_[s];
     loads_[s] += delta;
+    ++version_[s];
+    for (int t : topo_.siblings(slot))
+        ++version_[static_cast<std::size_t>(t)];
     if (is_target_[s]) {
         spread_.change(before, loads_[s]);
         node_load_[static_cast<std::size_t>(topo_.node(slot))] += delta;

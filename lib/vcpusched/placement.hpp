@@ -76,13 +76,23 @@ class Placement {
     double node_mean(int node) const { return group_mean(node_load_, node_targets_, node); }
     double cache_mean(int cache) const { return group_mean(cache_load_, cache_targets_, cache); }
     double initial_spread() const { return initial_spread_; }
+    // Changes whenever the slot's load or one of its siblings' changes: what a move to or from
+    // it was priced on is stale.
+    unsigned version(int slot) const { return version_[static_cast<std::size_t>(slot)]; }
+    // Changes whenever a move crosses a node or cache: the groups' means, and so every
+    // crossing's price, changed.
+    unsigned crossings() const { return crossings_; }
     // True when the previous cycle moved a vCPU: a rebalance is under way.
     bool rebalancing() const { return rebalancing_; }
 
     // Moves vCPU v (an index into vcpus()) to target slot `to`, updating loads and the spread.
     void move(std::size_t v, int to) {
+        const int from = vcpus_[v].slot;
         lift(v);
         put(v, to);
+        if (from >= 0 && topo_.active() &&
+            (topo_.node(from) != topo_.node(to) || topo_.cache(from) != topo_.cache(to)))
+            ++crossings_;
     }
     // Takes v's load off wherever it counts now (its pCPU, or its affinity when unplaced).
     void lift(std::size_t v) { lift(std::vector<std::size_t>{v}); }
@@ -117,6 +127,8 @@ class Placement {
     std::vector<double> cache_load_;
     std::vector<int> node_targets_;
     std::vector<int> cache_targets_;
+    std::vector<unsigned> version_;
+    unsigned crossings_ = 0;
     std::vector<bool> is_target_;
     std::vector<int> targets_;
     std::vector<PlacedVcpu> vcpus_;

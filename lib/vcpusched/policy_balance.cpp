@@ -145,10 +145,10 @@ std::string plural(std::size_t n, const char* word) {
 // busy vCPUs on one core while another core idles) and leaves the spread within `ceiling`.
 // Spread only counts loads, so without this such a host counts as balanced.
 Step sibling_move(const Placement& pl, const MovableBySlot& movable, const PolicyConfig& policy,
-                  double ceiling) {
+                  double ceiling, MoveCache& cache) {
     if (!pl.topo().smt())
         return Step{};
-    Step s = best_single_move(pl, movable, policy, StepFilter{policy.threshold, false});
+    Step s = best_single_move(pl, movable, policy, StepFilter{policy.threshold, false}, &cache);
     if (s.gain.squares > kNoGain && spread_after(pl, s) > ceiling + kEps)
         return Step{};
     return s;
@@ -167,8 +167,9 @@ Plan plan_balance(Placement& pl, const PolicyConfig& policy) {
     const double start = pl.spread();
     const std::string prefix = placed ? "placed " + plural(placed, "vCPU") + "; " : "";
     MovableBySlot movable(pl);
+    MoveCache cache(pl.slots());
     const bool by_spread = start > trigger + kEps;
-    if (!by_spread && sibling_move(pl, movable, policy, trigger).gain.squares == kNoGain)
+    if (!by_spread && sibling_move(pl, movable, policy, trigger, cache).gain.squares == kNoGain)
         return pl.finish(prefix + "balanced: spread " + one_decimal(start) + " ≤ threshold " +
                          one_decimal(policy.threshold));
 
@@ -187,7 +188,6 @@ Plan plan_balance(Placement& pl, const PolicyConfig& policy) {
     for (;;) {
         Step chosen;
         if (pl.spread() > aim + kEps) {
-            // A swap must fit the budget it is searched in: max_moves, or the relief budget.
             const bool relief = moves >= max_moves;
             const std::size_t budget = relief ? relief_moves : max_moves;
             if (moves >= budget) {
@@ -195,11 +195,11 @@ Plan plan_balance(Placement& pl, const PolicyConfig& policy) {
                 break;
             }
             const StepFilter filter{kNoGain, relief};
-            Step single = best_single_move(pl, movable, policy, filter);
-            Step swap =
-                moves + 2 <= budget
-                    ? best_swap(pl, movable, policy, std::max(0.0, 2 * single.gain.squares), filter)
-                    : Step{};
+            Step single = best_single_move(pl, movable, policy, filter, &cache);
+            // Relief goes by single moves: a swap brings load back onto the pCPU it relieves.
+            Step swap = !relief && moves + 2 <= budget
+                            ? best_swap(pl, movable, policy, std::max(0.0, 2 * single.gain.squares))
+                            : Step{};
             const Step* step = choose(single, swap, pl, target);
             if (!step) {
                 stop = relief ? "max_moves " + std::to_string(policy.max_moves) +
@@ -213,7 +213,7 @@ Plan plan_balance(Placement& pl, const PolicyConfig& policy) {
                 stop = "max_moves " + std::to_string(policy.max_moves) + " reached";
                 break;
             }
-            chosen = sibling_move(pl, movable, policy, trigger);
+            chosen = sibling_move(pl, movable, policy, trigger, cache);
             if (chosen.gain.squares == kNoGain)
                 break;
             ++sibling_moves;
