@@ -119,6 +119,13 @@ double Placement::locality_cost(std::size_t v, int to) const {
     return cost;
 }
 
+double Placement::measured_spread() const {
+    std::vector<double> sure;
+    for (int s : targets_)
+        sure.push_back(loads_[static_cast<std::size_t>(s)] - guessed_[static_cast<std::size_t>(s)]);
+    return spread_points(sure);
+}
+
 void Placement::change_load(int slot, double delta) {
     auto s = static_cast<std::size_t>(slot);
     double before = loads_[s];

@@ -154,6 +154,14 @@ Plan plan_balance(Placement& pl, const PolicyConfig& policy) {
     if (start <= trigger + kEps)
         return pl.finish(prefix + "balanced: spread " + one_decimal(start) + " ≤ threshold " +
                          one_decimal(policy.threshold));
+    // Where starved vCPUs' demands are guesses (run + run-queue delay on a saturated pCPU), the
+    // spread must also show in what they surely ran. On a host that other programs saturate,
+    // every guest vCPU waits and the guesses scatter by tens of points while the run shares
+    // stay even; trusting the guesses alone swapped vCPUs back and forth on a balanced host.
+    if (const double sure = pl.measured_spread(); sure <= trigger + kEps)
+        return pl.finish(prefix + "balanced: spread " + one_decimal(start) +
+                         " on guessed demands, " + one_decimal(sure) + " in run time ≤ threshold " +
+                         one_decimal(policy.threshold));
 
     MovableBySlot movable(pl);
     const auto max_moves = static_cast<std::size_t>(std::max(0, policy.max_moves));
