@@ -7,7 +7,6 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -54,7 +53,7 @@ long peak_rss_kib(pid_t pid) {
     return 0;
 }
 
-struct Window {
+struct RpcWindow {
     RoundTrips trips;
     std::vector<RpcCall> setup;
     int domains = 0;
@@ -75,7 +74,7 @@ class RoundTripScenario : public Scenario {
 
     // Runs the daemon (--dry-run, so it never changes a pin) until libvirt's log shows
     // kWarmup + kCycles complete cycles, then stops it and counts.
-    Window window() {
+    RpcWindow window() {
         if (!log_.empty())
             std::filesystem::remove(log_);
         char path[] = "/tmp/vcpusched-e2e-rpc-XXXXXX.log";
@@ -85,7 +84,7 @@ class RoundTripScenario : public Scenario {
         close(fd);
         log_ = path;
 
-        Window w;
+        RpcWindow w;
         w.domains = running_domains();
         start_daemon({"--interval", kInterval, "--dry-run"}, rpc_log_environment(log_));
         const auto give_up = Clock::now() + kDeadline;
@@ -123,7 +122,7 @@ class RoundTripScenario : public Scenario {
     std::string log_;
 };
 
-std::string describe(const Window& w) {
+std::string describe(const RpcWindow& w) {
     return std::to_string(w.domains) + " domains: " + w.trips.describe() + "; set-up " +
            std::to_string(w.setup.size()) + " calls; peak RSS " +
            std::to_string(w.peak_rss_kib / 1024) + "." +
@@ -132,10 +131,10 @@ std::string describe(const Window& w) {
 
 TEST_F(RoundTripScenario, SteadyRoundTripsPerCycleDoNotGrowWithGuests) {
     create_guests({"rt1:10"});
-    const Window one = window();
+    const RpcWindow one = window();
     ASSERT_FALSE(HasFailure());
     create_guests({"rt2:10", "rt3:10"});
-    const Window three = window();
+    const RpcWindow three = window();
     ASSERT_FALSE(HasFailure());
 
     std::cerr << "1 guest: " << describe(one) << "\n3 guests: " << describe(three) << std::endl;
