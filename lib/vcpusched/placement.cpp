@@ -148,6 +148,13 @@ double Placement::node_cost(int from, int to) const {
     return std::max(0.0, topo_.policy().cross_node_gain - (node_mean(from) - node_mean(to)) * 100);
 }
 
+double Placement::measured_spread() const {
+    std::vector<double> sure;
+    for (int s : targets_)
+        sure.push_back(loads_[static_cast<std::size_t>(s)] - guessed_[static_cast<std::size_t>(s)]);
+    return spread_points(sure);
+}
+
 void Placement::change_load(int slot, double delta) {
     auto s = static_cast<std::size_t>(slot);
     double before = loads_[s];

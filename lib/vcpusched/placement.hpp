@@ -50,6 +50,9 @@ class Placement {
     }
     // Spread over the target pCPUs, in points; what the balance policy minimises.
     double spread() const { return spread_.spread(); }
+    // The spread with every guessed demand taken at its low end (its run share): what the
+    // host shows for sure. Differs from spread() only where starved vCPUs' demands are guesses.
+    double measured_spread() const;
     const SpreadTracker& tracker() const { return spread_; }
     std::size_t moves() const { return moves_.size(); }
     const SlotTopology& topo() const { return topo_; }

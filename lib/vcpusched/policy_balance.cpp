@@ -168,10 +168,20 @@ Plan plan_balance(Placement& pl, const PolicyConfig& policy) {
     const std::string prefix = placed ? "placed " + plural(placed, "vCPU") + "; " : "";
     MovableBySlot movable(pl);
     MoveCache cache(pl.slots());
-    const bool by_spread = start > trigger + kEps;
-    if (!by_spread && sibling_move(pl, movable, policy, trigger, cache).gain.squares == kNoGain)
-        return pl.finish(prefix + "balanced: spread " + one_decimal(start) + " ≤ threshold " +
+    // Where starved vCPUs' demands are guesses (run + run-queue delay on a saturated pCPU), the
+    // spread must also show in what they surely ran. On a host that other programs saturate,
+    // every guest vCPU waits and the guesses scatter by tens of points while the run shares
+    // stay even; trusting the guesses alone swapped vCPUs back and forth on a balanced host.
+    const double sure = start > trigger + kEps ? pl.measured_spread() : start;
+    const bool by_spread = start > trigger + kEps && sure > trigger + kEps;
+    if (!by_spread && sibling_move(pl, movable, policy, trigger, cache).gain.squares == kNoGain) {
+        if (start <= trigger + kEps)
+            return pl.finish(prefix + "balanced: spread " + one_decimal(start) + " ≤ threshold " +
+                             one_decimal(policy.threshold));
+        return pl.finish(prefix + "balanced: spread " + one_decimal(start) +
+                         " on guessed demands, " + one_decimal(sure) + " in run time ≤ threshold " +
                          one_decimal(policy.threshold));
+    }
 
     // A rebalance aims at the target; one started for the siblings alone keeps the spread
     // within the trigger and makes sibling moves only.
@@ -187,7 +197,7 @@ Plan plan_balance(Placement& pl, const PolicyConfig& policy) {
     std::string stop;
     for (;;) {
         Step chosen;
-        if (pl.spread() > aim + kEps) {
+        if (by_spread && pl.spread() > aim + kEps) {
             const bool relief = moves >= max_moves;
             const std::size_t budget = relief ? relief_moves : max_moves;
             if (moves >= budget) {

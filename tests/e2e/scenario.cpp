@@ -40,6 +40,10 @@ std::string write_config() {
 
 }  // namespace
 
+void figure(const std::string& test, const std::string& text) {
+    std::cerr << "E2E-FIGURE " << test << ": " << text << std::endl;
+}
+
 void Scenario::SetUp() {
     if (geteuid() != 0) {
         GTEST_SKIP() << "e2e tests need root (they run libvirtd and guests)";
@@ -67,10 +71,10 @@ void Scenario::create_guests(const std::vector<std::string>& specs) {
     }
 }
 
-void Scenario::start_daemon(const std::vector<std::string>& extra) {
+void Scenario::start_daemon(const std::vector<std::string>& extra, const Environment& env) {
     std::vector<std::string> args{"--config", write_config(), "--connect", "qemu:///system"};
     args.insert(args.end(), extra.begin(), extra.end());
-    daemon_.emplace(args);
+    daemon_.emplace(args, env);
     if (!watch_) {
         watch_.emplace();
     }

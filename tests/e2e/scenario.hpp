@@ -21,6 +21,9 @@ constexpr double kWindow = 4;      // seconds per judged window
 // machine), /proc/stat says nothing about the daemon's work and the vCPU threads are judged.
 constexpr double kForeignLimit = 15;
 
+// One line per test with the figures worth keeping (grep E2E-FIGURE in the test log).
+void figure(const std::string& test, const std::string& text);
+
 class Scenario : public testing::Test {
   protected:
     void SetUp() override;
@@ -28,8 +31,9 @@ class Scenario : public testing::Test {
 
     // Creates guests (testbed specs) and starts watching their pins.
     void create_guests(const std::vector<std::string>& specs);
-    // Starts vcpu-scheduler against qemu:///system with the e2e config plus `extra` args.
-    void start_daemon(const std::vector<std::string>& extra = {});
+    // Starts vcpu-scheduler against qemu:///system with the e2e config plus `extra` args and
+    // `env` in its environment.
+    void start_daemon(const std::vector<std::string>& extra = {}, const Environment& env = {});
 
     // Logs and returns whether the window is balanced within kTolerance.
     bool balanced(const Window& w, const std::string& label);

@@ -14,11 +14,6 @@ namespace {
 
 using std::chrono::seconds;
 
-// One line per test with the figures worth keeping (grep E2E-FIGURE in the test log).
-void figure(const std::string& test, const std::string& text) {
-    std::cerr << "E2E-FIGURE " << test << ": " << text << std::endl;
-}
-
 std::string spreads(const Window& w) {
     char text[96];
     std::snprintf(text, sizeof text, "spread /proc/stat %.1f, vCPU threads %.1f points",

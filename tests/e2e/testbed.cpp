@@ -76,7 +76,7 @@ std::string daemon_binary() {
     return VCPUSCHED_DAEMON_BIN;
 }
 
-Daemon::Daemon(const std::vector<std::string>& args) {
+Daemon::Daemon(const std::vector<std::string>& args, const Environment& env) {
     const std::string binary = daemon_binary();
     if (access(binary.c_str(), X_OK) != 0) {
         throw std::runtime_error("daemon binary " + binary + " is missing (build it first)");
@@ -108,6 +108,8 @@ Daemon::Daemon(const std::vector<std::string>& args) {
         unsetenv("NOTIFY_SOCKET");
         unsetenv("JOURNAL_STREAM");
         unsetenv("WATCHDOG_USEC");
+        for (const auto& [name, value] : env)
+            setenv(name.c_str(), value.c_str(), 1);
         execv(argv[0], argv.data());
         _exit(127);
     }

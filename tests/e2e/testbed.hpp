@@ -7,6 +7,7 @@
 #include <chrono>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "host_view.hpp"
@@ -36,16 +37,21 @@ class Guests {
     std::vector<std::string> names_;
 };
 
-// The real vcpu-scheduler binary, started with the given arguments; its output goes to a log
-// file that tests show on failure but never judge by. The destructor stops it.
+// Variables set in a started program's environment.
+using Environment = std::vector<std::pair<std::string, std::string>>;
+
+// The real vcpu-scheduler binary, started with the given arguments (and `env` added to its
+// environment); its output goes to a log file that tests show on failure but never judge by.
+// The destructor stops it.
 class Daemon {
   public:
-    explicit Daemon(const std::vector<std::string>& args);
+    explicit Daemon(const std::vector<std::string>& args, const Environment& env = {});
     Daemon(const Daemon&) = delete;
     Daemon& operator=(const Daemon&) = delete;
     ~Daemon();
 
     bool running();
+    pid_t pid() const { return pid_; }
     // Sends SIGTERM and waits; returns the exit status (or -1 when it had to be killed).
     int stop(std::chrono::seconds grace = std::chrono::seconds(5));
     std::string log() const;

@@ -115,6 +115,34 @@ TEST(Plan, MoveThatPaysOnlyIfAGuessIsRightIsNotMade) {
     EXPECT_EQ(q.moves[0].vcpu.domain_name, "x");
 }
 
+TEST(Plan, SaturatedHostWithEvenRunTimesIsLeftAlone) {
+    // Other programs saturate both pCPUs, so every vCPU waits and reads run + delay. The
+    // guesses scatter (120 % against 85 %) while the run shares are even (60 % and 60 %): the
+    // host is balanced in everything it surely shows, and a move would chase noise.
+    ReportBuilder b(2);
+    b.guessed_vcpu("a", 0, 0.40, 0.75, "0")
+        .guessed_vcpu("c", 0, 0.20, 0.45, "0")
+        .guessed_vcpu("b", 0, 0.40, 0.55, "1")
+        .guessed_vcpu("d", 0, 0.20, 0.30, "1");
+    Plan p = plan(b.build(), b.topology(), PolicyConfig{}, MoveHistory{});
+    EXPECT_TRUE(p.moves.empty()) << p.reason;
+    EXPECT_NE(p.reason.find("run time"), std::string::npos) << p.reason;
+}
+
+TEST(Plan, StarvedPcpuNextToAnIdleOneStillSpreads) {
+    // All on pCPU 0: the guesses are uncertain, but even the run shares (100 % against 0 %)
+    // show the imbalance, so the guessed demands do not hold the rebalance back.
+    ReportBuilder b(2);
+    b.guessed_vcpu("a", 0, 0.25, 1.0, "0")
+        .guessed_vcpu("b", 0, 0.25, 1.0, "0")
+        .guessed_vcpu("c", 0, 0.25, 1.0, "0")
+        .guessed_vcpu("d", 0, 0.25, 1.0, "0");
+    Plan p = plan(b.build(), b.topology(), PolicyConfig{}, MoveHistory{});
+    EXPECT_EQ(p.moves.size(), 2U) << p.reason;
+    for (const auto& m : p.moves)
+        EXPECT_EQ(m.to, 1);
+}
+
 TEST(Plan, MinGainStopsMovesThatBarelyHelp) {
     ReportBuilder b(3);
     b.vcpu("a", 0, 0.5, "0").vcpu("b", 0, 0.1, "0").vcpu("c", 0, 0.45, "1").vcpu("d", 0, 0.45, "2");

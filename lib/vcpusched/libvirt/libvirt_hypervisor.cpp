@@ -100,6 +100,13 @@ void LibvirtHypervisor::deliver_tunable_event(virDomainPtr dom, virTypedParamete
     EventInbox::on_tunable(conn_.get(), dom, params, count, &ref);
 }
 
+void LibvirtHypervisor::deliver_close_event() {
+    if (!inbox_)
+        return;
+    EventInbox::Ref ref = inbox_;
+    EventInbox::on_close(conn_.get(), VIR_CONNECT_CLOSE_REASON_EOF, &ref);
+}
+
 void LibvirtHypervisor::fail(const std::string& what, Subject subject) {
     HypervisorError error = last_error(what, conn_.get(), subject);
     if (error.kind() == HypervisorErrorKind::ConnectionLost)

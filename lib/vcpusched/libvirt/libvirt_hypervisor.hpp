@@ -82,6 +82,9 @@ class LibvirtHypervisor : public Hypervisor {
     // Test seam: hands a tunable event to the handler libvirt calls on the event thread (the
     // test driver never emits one).
     void deliver_tunable_event(virDomainPtr dom, virTypedParameterPtr params, int count);
+    // Test seam: hands the close callback what libvirt passes when libvirtd goes away (the test
+    // driver never closes a connection).
+    void deliver_close_event();
 
   private:
     struct EventInbox;

@@ -31,6 +31,16 @@ std::string read_file(const std::string& path) {
     throw std::runtime_error(what + ": " + std::strerror(errno));
 }
 
+// A sanitized daemon (scripts/test-tsan) must report the way its test runner was told to,
+// with the same suppressions and report files, whatever environment the test gives it.
+void pass_sanitizer_options(std::vector<std::string>& env) {
+    for (const char* name : {"TSAN_OPTIONS", "ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS"}) {
+        const char* value = std::getenv(name);
+        if (value)
+            env.push_back(std::string(name) + "=" + value);
+    }
+}
+
 }  // namespace
 
 TempDir::TempDir() {
@@ -100,6 +110,7 @@ DaemonProcess::DaemonProcess(const std::vector<std::string>& args,
     std::string binary = DAEMON_BINARY;
     argv.push_back(binary.data());
     std::vector<std::string> args_copy = args, env_copy = env;
+    pass_sanitizer_options(env_copy);
     for (auto& a : args_copy)
         argv.push_back(a.data());
     argv.push_back(nullptr);
