@@ -22,9 +22,16 @@ struct Tolerance {
     double ratio = 0.02;
 };
 
+// Which targets: issue 5's balance quality (spread where reachable, max-load ratio,
+// convergence, churn, not worse than the baselines), or issue 8's on the scenarios marked
+// `topology` (spread ≤ threshold, at least as much demand served and no more cross-node moves
+// than balance-blind, count and greedy).
+enum class TargetSet { Quality, Topology };
+
 // results holds every policy's run of every scenario; the checks look at `balance`.
 std::vector<TargetCheck> check_targets(const std::vector<BenchScenario>& scenarios,
                                        const std::vector<QualityResult>& results, double threshold,
-                                       Tolerance tolerance = {});
+                                       Tolerance tolerance = {},
+                                       TargetSet set = TargetSet::Quality);
 
 }  // namespace vcpusched::bench

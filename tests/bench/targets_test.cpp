@@ -84,3 +84,57 @@ TEST(Targets, NoiseSizedDifferencesAreNotWorse) {
         {scenario(false)}, {result("balance", 1.6, 1.02, 1), result("count", 0.9, 1.01, 1)}, 5.0);
     EXPECT_TRUE(find(checks, "not worse than count")->ok);
 }
+
+namespace {
+
+QualityResult shaped(const std::string& policy, double spread, double served, int crossings) {
+    QualityResult r = result(policy, spread, 1.1, -1, 9);  // convergence and churn not judged
+    r.served = served;
+    r.cross_node_pins = static_cast<std::uint64_t>(crossings);
+    return r;
+}
+
+BenchScenario topology_scenario() {
+    BenchScenario s = scenario(true);
+    s.topology = true;
+    return s;
+}
+
+}  // namespace
+
+TEST(Targets, TopologyTargetsAreSpreadServedAndCrossingsOnly) {
+    auto checks =
+        check_targets({topology_scenario()},
+                      {shaped("balance", 4.0, 0.985, 2), shaped("balance-blind", 3.5, 0.98, 60),
+                       shaped("count", 16.0, 0.95, 16), shaped("greedy", 12.0, 0.979, 17)},
+                      5.0, {}, vcpusched::bench::TargetSet::Topology);
+    ASSERT_EQ(checks.size(), 7U);  // spread, then served and crossings against three others
+    for (const auto& c : checks)
+        EXPECT_TRUE(c.ok) << c.target << ": " << c.detail;
+    EXPECT_EQ(find(checks, "converged"), nullptr);
+    EXPECT_EQ(find(checks, "max-load ratio"), nullptr);
+}
+
+TEST(Targets, TopologyTargetsFailOnLessServedMoreCrossingsOrWideSpread) {
+    auto checks =
+        check_targets({topology_scenario()},
+                      {shaped("balance", 5.5, 0.97, 20), shaped("greedy", 12.0, 0.979, 17)}, 5.0,
+                      {}, vcpusched::bench::TargetSet::Topology);
+    EXPECT_FALSE(find(checks, "spread")->ok);
+    EXPECT_FALSE(find(checks, "serves more demand than greedy")->ok);
+    EXPECT_FALSE(find(checks, "fewer cross-node moves than greedy")->ok);
+    // A tie is not more.
+    auto tie = check_targets({topology_scenario()},
+                             {shaped("balance", 4.0, 0.979, 17), shaped("greedy", 12.0, 0.979, 17)},
+                             5.0, {}, vcpusched::bench::TargetSet::Topology);
+    EXPECT_FALSE(find(tie, "serves more demand than greedy")->ok);
+    EXPECT_FALSE(find(tie, "fewer cross-node moves than greedy")->ok);
+}
+
+TEST(Targets, QualityTargetsLeaveTopologyComparisonsOut) {
+    auto checks =
+        check_targets({topology_scenario()},
+                      {shaped("balance", 4.0, 0.9, 50), shaped("greedy", 12.0, 0.99, 1)}, 5.0);
+    EXPECT_EQ(find(checks, "serves more demand"), nullptr);
+    EXPECT_EQ(find(checks, "fewer cross-node moves"), nullptr);
+}
