@@ -23,7 +23,9 @@ struct TopologyPolicy {
     double smt_penalty = 0.5;
     // Points of spread a move must remove on top of min_gain when it leaves its L3 cache, and
     // again when it leaves its NUMA node (or its domain's node): locality is not traded for
-    // a small balance gain, and an in-node target wins over an equally good remote one.
+    // a small balance gain, and an in-node target wins over an equally good remote one. Each
+    // is lowered by how many points the group left is busier on average than the one entered
+    // (never below 0): only crossings even out unevenly loaded nodes.
     double cross_cache_gain = 2.0;
     double cross_node_gain = 4.0;
     // Place a new multi-vCPU domain on one node when it fits, and count a move away from the
@@ -35,7 +37,7 @@ struct PolicyConfig {
     Algorithm algorithm = Algorithm::Balance;
     double threshold = 5.0;            // points of spread under which the host counts as balanced
     double min_gain = 1.0;             // points of spread a move must remove to be worth it
-    int max_moves = 8;                 // per cycle
+    int max_moves = 8;  // per cycle; up to 4× for moves that relieve a pCPU short of run time
     int cooldown = 3;                  // cycles during which a moved vCPU stays put
     double smoothing = 0.5;            // EWMA weight kept from the previous demand (0 = none, < 1)
     CpuSet allowed;                    // empty = every online pCPU
