@@ -431,6 +431,7 @@ Step best_single_move_topology(const Placement& pl, const MovableBySlot& movable
                     busy(pl.load(t) - (r ? pl.guessed(t) : 0));
     }
     std::vector<MoveBound> bounds;
+    bounds.reserve(pl.targets().size());
     for (int a : pl.targets())
         if (!movable.on(a).empty() && (!filter.relief_only || waits(pl, a)))
             bounds.emplace_back(pl, movable, a, 2 * w);
@@ -444,6 +445,7 @@ Step best_single_move_topology(const Placement& pl, const MovableBySlot& movable
         bool only_home;  // only the vCPUs whose domain lives on b's node
     };
     std::vector<Candidate> candidates;
+    candidates.reserve(bounds.size() * 8);
     std::vector<int> near;
     std::vector<int> far;
     for (const MoveBound& bound : bounds) {
@@ -494,6 +496,7 @@ Step best_single_move_topology(const Placement& pl, const MovableBySlot& movable
             best = s;
     };
     std::vector<Candidate> unknown;
+    unknown.reserve(candidates.size());
     for (const Candidate& c : candidates) {
         if (const Step* known = cache ? cache->find(pl, c.a, c.b, c.only_home) : nullptr)
             keep(*known);
@@ -503,9 +506,13 @@ Step best_single_move_topology(const Placement& pl, const MovableBySlot& movable
     unknown.erase(std::remove_if(unknown.begin(), unknown.end(),
                                  [&](const Candidate& c) { return c.bound < best.gain.squares; }),
                   unknown.end());
-    std::stable_sort(unknown.begin(), unknown.end(),
-                     [](const Candidate& l, const Candidate& r) { return l.bound > r.bound; });
-    for (const Candidate& c : unknown) {
+    // Usually only the first few are priced: a heap hands them out without sorting the rest.
+    auto lower = [](const Candidate& l, const Candidate& r) { return l.bound < r.bound; };
+    std::make_heap(unknown.begin(), unknown.end(), lower);
+    while (!unknown.empty()) {
+        std::pop_heap(unknown.begin(), unknown.end(), lower);
+        const Candidate c = unknown.back();
+        unknown.pop_back();
         if (c.bound < best.gain.squares)
             break;
         Step pair;
