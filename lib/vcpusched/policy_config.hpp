@@ -37,8 +37,7 @@ struct PolicyConfig {
     Algorithm algorithm = Algorithm::Balance;
     double threshold = 5.0;            // points of spread under which the host counts as balanced
     double min_gain = 1.0;             // points of spread a move must remove to be worth it
-    // Up to 4× as many for moves that relieve a pCPU whose vCPUs wait (policy_balance.cpp).
-    int max_moves = 8;                 // per cycle
+    int max_moves = 8;                 // per cycle; up to 4× to relieve pCPUs whose vCPUs wait
     int cooldown = 3;                  // cycles during which a moved vCPU stays put
     double smoothing = 0.5;            // EWMA weight kept from the previous demand (0 = none, < 1)
     CpuSet allowed;                    // empty = every online pCPU
