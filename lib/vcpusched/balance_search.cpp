@@ -156,6 +156,17 @@ Gain priced(const PairContext& c, const PlacedVcpu& vx, const PlacedVcpu* vy,
     return g;
 }
 
+// A step between two pCPUs that both show no idle time gives no vCPU more run time in total; it
+// only shares the waiting differently, and where demands are guesses (run + delay) its gain is
+// within the noise of those guesses: on a host other programs saturated, such steps swapped
+// equal vCPUs back and forth. So there a step must narrow the pair by the threshold itself.
+bool noise_between_saturated(const Placement& pl, const Step& step, const PolicyConfig& policy) {
+    const int a = step.a;
+    const int b = step.b;
+    return pl.saturated(a) && pl.saturated(b) && (pl.guessed(a) > kEps || pl.guessed(b) > kEps) &&
+           step.gain.pair < policy.threshold - kEps;
+}
+
 // Keeps the candidate that lowers the host's spread most among those worth a move and let
 // through by the filter (relief, the dearer test, only for a candidate that would win).
 void consider(Step& best, const Step& candidate, const PolicyConfig& policy, const Placement& pl,
@@ -163,6 +174,8 @@ void consider(Step& best, const Step& candidate, const PolicyConfig& policy, con
     if (candidate.gain.worth() < policy.min_gain + candidate.gain.cost - kEps ||
         candidate.gain.squares <= kEps * kEps || candidate.gain.smt < filter.min_smt - kEps ||
         candidate.gain.squares <= best.gain.squares)
+        return;
+    if (noise_between_saturated(pl, candidate, policy))
         return;
     if (!filter.relief_only || relieves(pl, candidate))
         best = candidate;

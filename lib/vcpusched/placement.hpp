@@ -40,6 +40,10 @@ class Placement {
     double load(int slot) const { return loads_[static_cast<std::size_t>(slot)]; }
     // How much of a slot's load is guesswork: Σ (demand − low) of its vCPUs.
     double guessed(int slot) const { return guessed_[static_cast<std::size_t>(slot)]; }
+    // The host shows no idle time on the slot's pCPU (measured, /proc/stat).
+    bool saturated(int slot) const {
+        return report_.pcpus[static_cast<std::size_t>(slot)].saturated;
+    }
     // Target slots (online ∩ allowed − reserved), in pCPU id order.
     const std::vector<int>& targets() const { return targets_; }
     bool is_target(int slot) const { return is_target_[static_cast<std::size_t>(slot)]; }
