@@ -37,6 +37,8 @@ class Placement {
 
     std::size_t slots() const { return ids_.size(); }
     int id(int slot) const { return ids_[static_cast<std::size_t>(slot)]; }
+    // The slot of pCPU `id`, -1 when it is not online.
+    int slot_of(int id) const { return index_(id); }
     double load(int slot) const { return loads_[static_cast<std::size_t>(slot)]; }
     // How much of a slot's load is guesswork: Σ (demand − low) of its vCPUs.
     double guessed(int slot) const { return guessed_[static_cast<std::size_t>(slot)]; }

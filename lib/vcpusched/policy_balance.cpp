@@ -20,7 +20,37 @@ constexpr std::size_t kReliefShare = 4;  // relief steps may go on up to this ×
 void place_on_topology(Placement& pl, std::vector<std::size_t>& order,
                        const TopologyPolicy& policy);
 
-std::size_t place_unplaced(Placement& pl, const TopologyPolicy& policy) {
+// Pins each vCPU to place where it runs now, when every one of them runs on a target pCPU it
+// is allowed on and the host is then within `threshold`: the kernel already balanced them
+// (unpinned guests), and pinning them in place moves nothing. Issues 2 and 4 want every
+// unpinned vCPU pinned; re-placing them all by demand moved vCPUs on a host that needed
+// nothing (bench unpinned). `order` is lifted.
+bool place_where_running(Placement& pl, const std::vector<std::size_t>& order, double threshold) {
+    std::vector<double> loads(pl.slots(), 0);
+    for (int s : pl.targets())
+        loads[static_cast<std::size_t>(s)] = pl.load(s);
+    std::vector<int> where;
+    for (std::size_t i : order) {
+        const VcpuLoad& v = pl.report_vcpu(i);
+        const int s = v.running_on >= 0 ? pl.slot_of(v.running_on) : -1;
+        if (s < 0 || !pl.is_target(s) || !v.affinity.contains(v.running_on))
+            return false;
+        loads[static_cast<std::size_t>(s)] += pl.vcpus()[i].demand;
+        where.push_back(s);
+    }
+    std::vector<double> on_targets;
+    for (int s : pl.targets())
+        on_targets.push_back(loads[static_cast<std::size_t>(s)]);
+    if (spread_points(on_targets) > threshold + kEps)
+        return false;
+    for (std::size_t k = 0; k < order.size(); ++k)
+        pl.put(order[k], where[k]);
+    return true;
+}
+
+// `in_place`: set when they were pinned where they run.
+std::size_t place_unplaced(Placement& pl, const PolicyConfig& config, bool& in_place) {
+    const TopologyPolicy& policy = config.topology;
     std::vector<std::size_t> order;
     for (std::size_t i = 0; i < pl.vcpus().size(); ++i)
         if (pl.vcpus()[i].needs_place)
@@ -28,6 +58,9 @@ std::size_t place_unplaced(Placement& pl, const TopologyPolicy& policy) {
     if (order.empty())
         return 0;
     pl.lift(order);  // in report order, where equal affinities come in runs
+    in_place = place_where_running(pl, order, config.threshold);
+    if (in_place)
+        return order.size();
     if (pl.topo().active()) {
         place_on_topology(pl, order, policy);
         return order.size();
@@ -221,8 +254,9 @@ Descent descend(Placement& pl, MovableBySlot& movable, MovableBySlot* partners, 
             if (const Step* step = choose(single, swap, pl, goal.target)) {
                 chosen = *step;
             } else {
-                const Exchange ex =
-                    relief || !goal.swaps ? Exchange{} : best_exchange(pl, movable, policy, budget - d.moves);
+                const Exchange ex = relief || !goal.swaps
+                                        ? Exchange{}
+                                        : best_exchange(pl, movable, policy, budget - d.moves);
                 if (ex.gain.squares <= kNoGain) {
                     d.stop =
                         relief ? "max_moves " + std::to_string(policy.max_moves) +
@@ -270,9 +304,12 @@ Plan plan_balance(Placement& pl, const PolicyConfig& policy) {
     // threshold left hosts where noise tipped them back over it period after period.
     const double target = policy.threshold * kTargetShare;
     const double trigger = pl.rebalancing() ? target : policy.threshold;
-    const std::size_t placed = place_unplaced(pl, policy.topology);
+    bool in_place = false;
+    const std::size_t placed = place_unplaced(pl, policy, in_place);
     const double start = pl.spread();
-    const std::string prefix = placed ? "placed " + plural(placed, "vCPU") + "; " : "";
+    const std::string prefix =
+        placed ? "placed " + plural(placed, "vCPU") + (in_place ? " where they run" : "") + "; "
+               : "";
     MovableBySlot movable(pl);
     MoveCache cache(pl.slots());
     // Where starved vCPUs' demands are guesses (run + run-queue delay on a saturated pCPU), the
