@@ -33,7 +33,7 @@ constexpr const char* kUsage =
     "  --set    change a policy setting from its default: threshold, min_gain, max_moves,\n"
     "           cooldown, smoothing, topology.smt_penalty, topology.cross_cache_gain,\n"
     "           topology.cross_node_gain, topology.keep_domain_on_node (0/1)\n"
-    "           (e.g. --set max_moves=32)\n";
+    "           (e.g. --set max_moves=32; max_moves=0 is auto)\n";
 
 }  // namespace
 

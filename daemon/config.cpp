@@ -57,7 +57,11 @@ void read_policy(ConfigReader& r, const Field& section, PolicyConfig& p) {
             if (auto v = r.number(f, 0, 100, true, "expected points of spread from 0 to 100"))
                 p.min_gain = *v;
         } else if (key == "max_moves") {
-            if (auto v = r.integer(f, 1, 1000, "expected a whole number from 1 to 1000"))
+            // auto (0 inside): the policy scales the budget with the host (moves_per_cycle).
+            if (f.value.IsScalar() && f.value.Tag() != "!" && f.value.Scalar() == "auto")
+                p.max_moves = 0;
+            else if (auto v =
+                         r.integer(f, 1, 1000, "expected auto or a whole number from 1 to 1000"))
                 p.max_moves = static_cast<int>(*v);
         } else if (key == "cooldown") {
             if (auto v = r.integer(f, 0, 1000, "expected a number of cycles from 0 to 1000"))

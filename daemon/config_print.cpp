@@ -37,7 +37,11 @@ std::string config_to_yaml(const Config& c) {
         << (p.algorithm == Algorithm::Count ? "count" : "balance");
     out << YAML::Key << "threshold" << YAML::Value << number(p.threshold);
     out << YAML::Key << "min_gain" << YAML::Value << number(p.min_gain);
-    out << YAML::Key << "max_moves" << YAML::Value << p.max_moves;
+    out << YAML::Key << "max_moves" << YAML::Value;
+    if (p.max_moves > 0)
+        out << p.max_moves;
+    else
+        out << "auto";
     out << YAML::Key << "cooldown" << YAML::Value << p.cooldown;
     out << YAML::Key << "smoothing" << YAML::Value << number(p.smoothing);
     out << YAML::Key << "topology" << YAML::Value << YAML::BeginMap;

@@ -45,6 +45,7 @@ void Cycle::set_options(const CycleOptions& options) {
 void Cycle::reset() {
     previous_.reset();
     topology_.reset();
+    located_.clear();
     // Domains may have restarted while we could not see them: start their records afresh.
     manual_.clear();
     failures_.clear();
@@ -55,6 +56,7 @@ void Cycle::track_runs(const HostSample& sample, CycleReport& report) {
         for (const auto& uuid : ended_runs(*previous_, sample)) {
             manual_.forget(uuid);
             failures_.forget(uuid);
+            located_.erase(uuid);
         }
     }
     const std::set<std::string> running = uuids(sample);
@@ -62,6 +64,7 @@ void Cycle::track_runs(const HostSample& sample, CycleReport& report) {
     // Cooldowns of domains that stopped would otherwise pile up with every domain ever seen.
     std::erase_if(moves_.last_moved,
                   [&](const auto& entry) { return !running.contains(entry.first.first); });
+    std::erase_if(located_, [&](const auto& entry) { return !running.contains(entry.first); });
     report.manual_pins = manual_.observe(sample);
     for (const auto& m : report.manual_pins) {
         const std::string who = m.vcpu.domain_name + " vcpu " + std::to_string(m.vcpu.vcpu);
@@ -81,7 +84,7 @@ void Cycle::hold(LoadReport& load) const {
 }
 
 void Cycle::locate_unplaced(LoadReport& load) {
-    std::map<std::string, std::map<int, int>> where;  // by domain UUID
+    std::map<std::string, std::map<int, int>>& where = located_;
     for (auto& v : load.vcpus) {
         if (v.pcpu >= 0 || v.held || !domain_managed(v.ref.domain_name, options_.policy))
             continue;

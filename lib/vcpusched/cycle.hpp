@@ -2,7 +2,9 @@
 #pragma once
 
 #include <chrono>
+#include <map>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "vcpusched/apply.hpp"
@@ -53,8 +55,10 @@ class Cycle {
     void record_done(std::vector<MoveResult>& results, bool count_failures);
     void track_runs(const HostSample& sample, CycleReport& report);
     void hold(LoadReport& load) const;
-    // Asks where the unpinned vCPUs the policy will place run now (one call per such domain),
-    // so that they can be pinned there.
+    // Asks where the unpinned vCPUs the policy will place run now, so that they can be pinned
+    // there: one call per such domain and run. Once pinned they are never asked about again;
+    // a dry run, which never pins, reuses the first answer rather than asking every cycle
+    // (steady round trips stay constant in the number of domains).
     void locate_unplaced(LoadReport& load);
 
     Hypervisor& hypervisor_;
@@ -67,6 +71,7 @@ class Cycle {
     MoveHistory moves_;
     ManualPins manual_;
     PinFailures failures_;
+    std::map<std::string, std::map<int, int>> located_;  // domain UUID → vCPU → pCPU it ran on
 };
 
 }  // namespace vcpusched

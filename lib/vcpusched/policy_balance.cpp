@@ -241,7 +241,7 @@ Descent descend(Placement& pl, MovableBySlot& movable, MovableBySlot* partners, 
             const bool relief = d.moves >= goal.max_moves;
             const std::size_t budget = relief ? relief_moves : goal.max_moves;
             if (d.moves >= budget) {
-                d.stop = "max_moves " + std::to_string(policy.max_moves) + " reached";
+                d.stop = "max_moves " + std::to_string(goal.max_moves) + " reached";
                 break;
             }
             const StepFilter filter{kNoGain, relief};
@@ -259,7 +259,7 @@ Descent descend(Placement& pl, MovableBySlot& movable, MovableBySlot* partners, 
                                         : best_exchange(pl, movable, policy, budget - d.moves);
                 if (ex.gain.squares <= kNoGain) {
                     d.stop =
-                        relief ? "max_moves " + std::to_string(policy.max_moves) +
+                        relief ? "max_moves " + std::to_string(goal.max_moves) +
                                      " reached and no pCPU short of run time to relieve"
                                : "no further move gains ≥ min_gain " + one_decimal(policy.min_gain);
                     break;
@@ -276,7 +276,7 @@ Descent descend(Placement& pl, MovableBySlot& movable, MovableBySlot* partners, 
             if (!goal.siblings)
                 break;
             if (d.moves >= goal.max_moves) {
-                d.stop = "max_moves " + std::to_string(policy.max_moves) + " reached";
+                d.stop = "max_moves " + std::to_string(goal.max_moves) + " reached";
                 break;
             }
             chosen = sibling_move(pl, movable, policy, goal.ceiling, cache);
@@ -330,7 +330,7 @@ Plan plan_balance(Placement& pl, const PolicyConfig& policy) {
     // A rebalance aims at the target; one started for the siblings alone keeps the spread
     // within the trigger and makes sibling moves only.
     const double aim = by_spread ? target : trigger;
-    const auto max_moves = static_cast<std::size_t>(std::max(0, policy.max_moves));
+    const std::size_t max_moves = moves_per_cycle(policy, pl.targets().size());
     Descent d;
     // pCPUs whose load rests on guessed demands (starved vCPUs on a saturated pCPU, whose
     // demand is only known to lie between their run share and all of the pCPU): while there

@@ -58,7 +58,7 @@ Plan plan_count(Placement& pl, const PolicyConfig& policy) {
         ++count[static_cast<std::size_t>(to)];
         ++placed;
     }
-    const auto max_moves = static_cast<std::size_t>(std::max(0, policy.max_moves));
+    const std::size_t max_moves = moves_per_cycle(policy, pl.targets().size());
     std::size_t moves = 0;
     while (moves < max_moves) {
         int from = most(pl, count);

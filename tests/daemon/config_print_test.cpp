@@ -59,6 +59,14 @@ TEST(ConfigPrintTest, PrintedConfigParsesBackToTheSameValues) {
     EXPECT_EQ(r.metrics_textfile, c.metrics_textfile);
 }
 
+TEST(ConfigPrintTest, AutoMaxMovesPrintsAsAutoAndReadsBack) {
+    const std::string text = config_to_yaml(Config{});
+    EXPECT_NE(text.find("max_moves: auto"), std::string::npos) << text;
+    ConfigLoad load = parse_config(text, "printed");
+    ASSERT_TRUE(load.ok()) << load.errors[0].format();
+    EXPECT_EQ(load.config->policy.max_moves, 0);
+}
+
 TEST(ConfigPrintTest, DefaultsPrintEveryKey) {
     const std::string text = config_to_yaml(Config{});
     for (const char* key :

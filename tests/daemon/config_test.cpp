@@ -53,7 +53,13 @@ const BadFile kBadFiles[] = {
      "bad.yaml:2:14: policy.smoothing: 1 is out of range (expected a number from 0 up to, not "
      "including, 1)"},
     {"MaxMovesNotWhole", "policy:\n  max_moves: 2.5\n",
-     "bad.yaml:2:14: policy.max_moves: \"2.5\" is not a whole number (expected a whole number "
+     "bad.yaml:2:14: policy.max_moves: \"2.5\" is not a whole number (expected auto or a whole "
+     "number from 1 to 1000)"},
+    {"MaxMovesZero", "policy:\n  max_moves: 0\n",
+     "bad.yaml:2:14: policy.max_moves: 0 is out of range (expected auto or a whole number from 1 "
+     "to 1000)"},
+    {"MaxMovesQuotedAuto", "policy:\n  max_moves: \"auto\"\n",
+     "bad.yaml:2:14: policy.max_moves: \"auto\" is quoted text (expected auto or a whole number "
      "from 1 to 1000)"},
     {"NegativeCooldown", "policy:\n  cooldown: -1\n",
      "bad.yaml:2:13: policy.cooldown: -1 is out of range (expected a number of cycles from 0 to "
@@ -207,6 +213,20 @@ metrics:
     EXPECT_EQ(c.log_level, LogLevel::Debug);
     EXPECT_EQ(c.log_target, LogTarget::Stderr);
     EXPECT_EQ(c.metrics_textfile, "/var/lib/node_exporter/vcpu.prom");
+}
+
+TEST(ConfigTest, MaxMovesAutoScalesWithTheHost) {
+    ConfigLoad load = parse_config("policy:\n  max_moves: auto\n", "f.yaml");
+    ASSERT_TRUE(load.ok()) << load.errors[0].format();
+    EXPECT_EQ(load.config->policy.max_moves, 0);
+    EXPECT_EQ(moves_per_cycle(load.config->policy, 4), 8U);
+    EXPECT_EQ(moves_per_cycle(load.config->policy, 40), 20U);
+    EXPECT_EQ(moves_per_cycle(load.config->policy, 64), 32U);
+    EXPECT_EQ(moves_per_cycle(load.config->policy, 1024), 32U);
+    EXPECT_EQ(moves_per_cycle(PolicyConfig{}, 64), 32U) << "auto is the default";
+    ConfigLoad fixed = parse_config("policy:\n  max_moves: 5\n", "f.yaml");
+    ASSERT_TRUE(fixed.ok());
+    EXPECT_EQ(moves_per_cycle(fixed.config->policy, 1024), 5U);
 }
 
 TEST(ConfigTest, EmptySectionMeansDefaults) {

@@ -211,6 +211,25 @@ TEST(Cycle, DomainGoneWhenAskedWhereItRunsIsPlacedByDemand) {
     EXPECT_EQ(r.plan.reason.find("where they run"), std::string::npos) << r.plan.reason;
 }
 
+TEST(Cycle, DryRunAsksWhereVcpusRunOncePerDomainRun) {
+    FakeHypervisor hv(Topology::flat(2));
+    FakeClock clock;
+    NullLog log;
+    for (int step = 0; step < 4; ++step)
+        hv.script(unpinned_a(step));
+    hv.where["uuid-a"] = {{0, 1}, {1, 0}};
+    CycleOptions o = options();
+    o.dry_run = true;
+    Cycle cycle(hv, clock, o, log);
+    CycleReport r;
+    for (int i = 0; i < 4; ++i)
+        r = cycle.run();
+    // Never pinned, so placed again every cycle, but asked only once.
+    EXPECT_EQ(hv.running_on_calls.size(), 1U);
+    EXPECT_TRUE(hv.pins.empty());
+    EXPECT_NE(r.plan.reason.find("where they run"), std::string::npos) << r.plan.reason;
+}
+
 TEST(Cycle, ExcludedDomainsAreNotAskedWhereTheyRun) {
     FakeHypervisor hv(Topology::flat(2));
     FakeClock clock;
