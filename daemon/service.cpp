@@ -127,6 +127,10 @@ void Service::run_cycle() {
 }
 
 void Service::report(const CycleReport& report) {
+    // Why this cycle moves anything, once, ahead of the moves themselves: an operator reading
+    // the journal sees the decision, not only its pins.
+    if (!report.plan.moves.empty())
+        parts_.log.write(LogLevel::Info, "plan: " + report.plan.reason);
     if (config_.dry_run) {
         for (const Move& m : report.plan.moves) {
             parts_.log.write(LogLevel::Info,
