@@ -175,9 +175,12 @@ QualityResult run_quality(const BenchScenario& scenario, PolicyKind kind,
             const double busiest = *std::max_element(w.pcpu_load.begin(), w.pcpu_load.end());
             rec.ratio = bound > 0 ? busiest / bound : 1.0;
             rec.served = w.demand > 0 ? w.served / w.demand : 1.0;
-            const auto pins_before = sim.stats().pins;
+            // A move is a pin that makes a vCPU run elsewhere: pinning an unpinned vCPU to the
+            // pCPU it runs on moves nothing.
+            const auto pins_before = sim.stats().pins - sim.stats().pins_in_place;
             rec.note = driver->step();
-            rec.moves = static_cast<int>(sim.stats().pins - pins_before);
+            rec.moves =
+                static_cast<int>(sim.stats().pins - sim.stats().pins_in_place - pins_before);
             r.periods.push_back(rec);
             // Keep the true demands of each segment's last period for its reference.
             const bool segment_ends =

@@ -182,9 +182,10 @@ void consider(Step& best, const Step& candidate, const PolicyConfig& policy, con
 }
 
 // For x on a, the partner y on b whose demand is nearest to the ideal exchange.
-void best_swaps_between(const Placement& pl, const MovableBySlot& movable, int a, int b,
-                        const PolicyConfig& policy, const StepFilter& filter, Step& best) {
-    const auto& partners = movable.on(b);
+void best_swaps_between(const Placement& pl, const MovableBySlot& movable,
+                        const MovableBySlot& coming_back, int a, int b, const PolicyConfig& policy,
+                        const StepFilter& filter, Step& best) {
+    const auto& partners = coming_back.on(b);
     if (partners.empty())
         return;
     std::optional<PairContext> context;
@@ -573,7 +574,8 @@ Step best_single_move(const Placement& pl, const MovableBySlot& movable, const P
 // less than a crossing is worth, the host's busiest and idlest pCPUs sit in different nodes,
 // and the swaps that still even out a node are between its own busiest and idlest.
 Step best_swap(const Placement& pl, const MovableBySlot& movable, const PolicyConfig& policy,
-               double floor, const StepFilter& filter) {
+               double floor, const StepFilter& filter, const MovableBySlot* partners) {
+    const MovableBySlot& coming_back = partners ? *partners : movable;
     Step best;
     // A swap is priced in the worse reading of guessed demands, so the smaller gap bounds it.
     auto worth = [&](int a, int b) {
@@ -590,9 +592,9 @@ Step best_swap(const Placement& pl, const MovableBySlot& movable, const PolicyCo
             if (group >= 0 && pl.topo().node(s) != group)
                 continue;
             if (worth(top, s))
-                best_swaps_between(pl, movable, top, s, policy, filter, best);
+                best_swaps_between(pl, movable, coming_back, top, s, policy, filter, best);
             if (s != top && worth(s, bottom))
-                best_swaps_between(pl, movable, s, bottom, policy, filter, best);
+                best_swaps_between(pl, movable, coming_back, s, bottom, policy, filter, best);
         }
     };
     search(most_loaded_target(pl), least_loaded_target(pl), -1);

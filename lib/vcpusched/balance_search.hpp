@@ -66,10 +66,14 @@ class MovableBySlot {
     const std::vector<std::size_t>& on(int slot) const {
         return on_[static_cast<std::size_t>(slot)];
     }
+    // Takes v off the slot's list, if it is there.
     void remove(int slot, std::size_t v) {
         auto& list = on_[static_cast<std::size_t>(slot)];
-        list.erase(std::find(list.begin(), list.end(), v));
+        if (auto it = std::find(list.begin(), list.end(), v); it != list.end())
+            list.erase(it);
     }
+    // Nothing on the slot may move.
+    void clear(int slot) { on_[static_cast<std::size_t>(slot)].clear(); }
 
   private:
     std::vector<std::vector<std::size_t>> on_;
@@ -125,7 +129,10 @@ Step best_single_move(const Placement& pl, const MovableBySlot& movable, const P
                       const StepFilter& filter = {}, MoveCache* cache = nullptr);
 
 // The best swap worth making that removes more than `floor` from Σ load² and passes the filter.
+// The vCPU sent off the heavier pCPU comes from `movable`, its partner from `partners` (a
+// superset; null for `movable` itself).
 Step best_swap(const Placement& pl, const MovableBySlot& movable, const PolicyConfig& policy,
-               double floor, const StepFilter& filter = {});
+               double floor, const StepFilter& filter = {},
+               const MovableBySlot* partners = nullptr);
 
 }  // namespace vcpusched

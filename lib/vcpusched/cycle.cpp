@@ -1,6 +1,9 @@
 // Cycle: the loop body, read as the pipeline — sample, measure, plan, apply, report.
 #include "vcpusched/cycle.hpp"
 
+#include <map>
+#include <string>
+
 #include "vcpusched/domain_runs.hpp"
 #include "vcpusched/error.hpp"
 #include "vcpusched/policy.hpp"
@@ -77,6 +80,29 @@ void Cycle::hold(LoadReport& load) const {
             (options_.respect_manual_pins && manual_.manual(v.ref)) || failures_.given_up(v.ref);
 }
 
+void Cycle::locate_unplaced(LoadReport& load) {
+    std::map<std::string, std::map<int, int>> where;  // by domain UUID
+    for (auto& v : load.vcpus) {
+        if (v.pcpu >= 0 || v.held || !domain_managed(v.ref.domain_name, options_.policy))
+            continue;
+        auto it = where.find(v.ref.domain_uuid);
+        if (it == where.end()) {
+            std::map<int, int> vcpus;
+            try {
+                vcpus = hypervisor_.running_on(v.ref.domain_uuid);
+            } catch (const HypervisorError& e) {
+                // Gone since the sample: the pins will say so. Placing where it runs is a
+                // preference, not worth failing the cycle for, unless the link itself broke.
+                if (e.kind() == HypervisorErrorKind::ConnectionLost)
+                    throw;
+            }
+            it = where.emplace(v.ref.domain_uuid, std::move(vcpus)).first;
+        }
+        if (auto at = it->second.find(v.ref.vcpu); at != it->second.end())
+            v.running_on = at->second;
+    }
+}
+
 CycleReport Cycle::run() {
     CycleReport report;
     report.started_at = clock_.now();
@@ -99,6 +125,7 @@ CycleReport Cycle::run() {
     demand_.update(report.load);
     previous_ = std::move(sample);
     hold(report.load);
+    locate_unplaced(report.load);
     report.plan = plan(report.load, *topology_, options_.policy, moves_);
 
     if (!options_.dry_run && !report.plan.moves.empty()) {

@@ -53,6 +53,9 @@ class Cycle {
     void record_done(std::vector<MoveResult>& results, bool count_failures);
     void track_runs(const HostSample& sample, CycleReport& report);
     void hold(LoadReport& load) const;
+    // Asks where the unpinned vCPUs the policy will place run now (one call per such domain),
+    // so that they can be pinned there.
+    void locate_unplaced(LoadReport& load);
 
     Hypervisor& hypervisor_;
     Clock& clock_;

@@ -13,6 +13,7 @@ struct VcpuLoad {
     VcpuRef ref;
     CpuSet affinity;
     int pcpu = -1;           // the single pCPU it is pinned to; -1 = unplaced (affinity wider)
+    int running_on = -1;     // unplaced: the pCPU it last ran on, when known (-1 = unknown)
     double run = 0;          // share spent running
     double delay = 0;        // share spent runnable but waiting for a pCPU
     double demand = 0;       // what it would use unconstrained, in [0, 1]

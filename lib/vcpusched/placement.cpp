@@ -85,8 +85,10 @@ Placement::Placement(const LoadReport& report, const Topology& topology, const P
     for (int s : targets_) {
         const auto n = static_cast<std::size_t>(topo_.node(s));
         const auto c = static_cast<std::size_t>(topo_.cache(s));
-        node_load_[n] += loads_[static_cast<std::size_t>(s)];
-        cache_load_[c] += loads_[static_cast<std::size_t>(s)];
+        const double sure =
+            loads_[static_cast<std::size_t>(s)] - guessed_[static_cast<std::size_t>(s)];
+        node_load_[n] += sure;
+        cache_load_[c] += sure;
         ++node_targets_[n];
         ++cache_targets_[c];
     }
@@ -169,6 +171,15 @@ void Placement::change_load(int slot, double delta) {
     }
 }
 
+void Placement::change_guessed(int slot, double delta) {
+    auto s = static_cast<std::size_t>(slot);
+    guessed_[s] += delta;
+    if (is_target_[s]) {
+        node_load_[static_cast<std::size_t>(topo_.node(slot))] -= delta;
+        cache_load_[static_cast<std::size_t>(topo_.cache(slot))] -= delta;
+    }
+}
+
 void Placement::spread_unplaced(const std::vector<std::size_t>& vs, double sign) {
     for (std::size_t i = 0; i < vs.size();) {
         const VcpuLoad& first = report_.vcpus[vcpus_[vs[i]].report_index];
@@ -197,7 +208,7 @@ void Placement::lift(const std::vector<std::size_t>& vs) {
             continue;
         if (p.slot >= 0) {
             change_load(p.slot, -p.demand);
-            guessed_[static_cast<std::size_t>(p.slot)] -= p.demand - p.low;
+            change_guessed(p.slot, -(p.demand - p.low));
         } else if (report_.vcpus[p.report_index].pcpu < 0) {
             unplaced.push_back(v);
         }
@@ -211,7 +222,7 @@ void Placement::put(std::size_t v, int to) {
     PlacedVcpu& p = vcpus_[v];
     const VcpuLoad& load = report_.vcpus[p.report_index];
     change_load(to, p.demand);
-    guessed_[static_cast<std::size_t>(to)] += p.demand - p.low;
+    change_guessed(to, p.demand - p.low);
     moves_.push_back(Move{load.ref, load.pcpu, id(to), p.demand});
     p.slot = to;
     p.lifted = false;

@@ -37,6 +37,8 @@ class Placement {
 
     std::size_t slots() const { return ids_.size(); }
     int id(int slot) const { return ids_[static_cast<std::size_t>(slot)]; }
+    // The slot of pCPU `id`, -1 when it is not online.
+    int slot_of(int id) const { return index_(id); }
     double load(int slot) const { return loads_[static_cast<std::size_t>(slot)]; }
     // How much of a slot's load is guesswork: Σ (demand − low) of its vCPUs.
     double guessed(int slot) const { return guessed_[static_cast<std::size_t>(slot)]; }
@@ -79,7 +81,10 @@ class Placement {
     double crossing_cost(int a, int b) const;
     // The same for leaving node group `from` for node group `to`.
     double node_cost(int from, int to) const;
-    // Mean load of the target pCPUs of a node or cache group.
+    // Mean load of the target pCPUs of a node or cache group, guessed demands at their low end:
+    // the discount a crossing gets for evening out the groups must rest on what is sure. Read
+    // high, the guesses on a saturated start made whole nodes look overloaded, and vCPUs
+    // crossed to nodes where, running remote, they starved (bench numa-four-nodes).
     double node_mean(int node) const { return group_mean(node_load_, node_targets_, node); }
     double cache_mean(int cache) const { return group_mean(cache_load_, cache_targets_, cache); }
     double initial_spread() const { return initial_spread_; }
@@ -116,6 +121,8 @@ class Placement {
         return targets[g] ? load[g] / targets[g] : 0;
     }
     void change_load(int slot, double delta);
+    // Changes the guessed part of the slot's load (after change_load for the whole).
+    void change_guessed(int slot, double delta);
     // Adds sign × demand of unplaced vCPUs evenly over their affinity, one pass per run of
     // equal affinities (usually they all share one) rather than one per vCPU.
     void spread_unplaced(const std::vector<std::size_t>& vs, double sign);
@@ -129,7 +136,7 @@ class Placement {
     std::vector<double> loads_;
     std::vector<double> initial_loads_;
     std::vector<double> guessed_;
-    // Per node and cache group: Σ load and number of target pCPUs.
+    // Per node and cache group: Σ load (guesses at their low end) and number of target pCPUs.
     std::vector<double> node_load_;
     std::vector<double> cache_load_;
     std::vector<int> node_targets_;

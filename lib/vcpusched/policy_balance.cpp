@@ -3,6 +3,7 @@
 #include <functional>
 #include <queue>
 
+#include "vcpusched/balance_exchange.hpp"
 #include "vcpusched/balance_search.hpp"
 #include "vcpusched/policy_algorithms.hpp"
 
@@ -19,7 +20,37 @@ constexpr std::size_t kReliefShare = 4;  // relief steps may go on up to this ×
 void place_on_topology(Placement& pl, std::vector<std::size_t>& order,
                        const TopologyPolicy& policy);
 
-std::size_t place_unplaced(Placement& pl, const TopologyPolicy& policy) {
+// Pins each vCPU to place where it runs now, when every one of them runs on a target pCPU it
+// is allowed on and the host is then within `threshold`: the kernel already balanced them
+// (unpinned guests), and pinning them in place moves nothing. Issues 2 and 4 want every
+// unpinned vCPU pinned; re-placing them all by demand moved vCPUs on a host that needed
+// nothing (bench unpinned). `order` is lifted.
+bool place_where_running(Placement& pl, const std::vector<std::size_t>& order, double threshold) {
+    std::vector<double> loads(pl.slots(), 0);
+    for (int s : pl.targets())
+        loads[static_cast<std::size_t>(s)] = pl.load(s);
+    std::vector<int> where;
+    for (std::size_t i : order) {
+        const VcpuLoad& v = pl.report_vcpu(i);
+        const int s = v.running_on >= 0 ? pl.slot_of(v.running_on) : -1;
+        if (s < 0 || !pl.is_target(s) || !v.affinity.contains(v.running_on))
+            return false;
+        loads[static_cast<std::size_t>(s)] += pl.vcpus()[i].demand;
+        where.push_back(s);
+    }
+    std::vector<double> on_targets;
+    for (int s : pl.targets())
+        on_targets.push_back(loads[static_cast<std::size_t>(s)]);
+    if (spread_points(on_targets) > threshold + kEps)
+        return false;
+    for (std::size_t k = 0; k < order.size(); ++k)
+        pl.put(order[k], where[k]);
+    return true;
+}
+
+// `in_place`: set when they were pinned where they run.
+std::size_t place_unplaced(Placement& pl, const PolicyConfig& config, bool& in_place) {
+    const TopologyPolicy& policy = config.topology;
     std::vector<std::size_t> order;
     for (std::size_t i = 0; i < pl.vcpus().size(); ++i)
         if (pl.vcpus()[i].needs_place)
@@ -27,6 +58,9 @@ std::size_t place_unplaced(Placement& pl, const TopologyPolicy& policy) {
     if (order.empty())
         return 0;
     pl.lift(order);  // in report order, where equal affinities come in runs
+    in_place = place_where_running(pl, order, config.threshold);
+    if (in_place)
+        return order.size();
     if (pl.topo().active()) {
         place_on_topology(pl, order, policy);
         return order.size();
@@ -154,6 +188,113 @@ Step sibling_move(const Placement& pl, const MovableBySlot& movable, const Polic
     return s;
 }
 
+// What a run of greedy steps did.
+struct Descent {
+    std::size_t moves = 0;
+    std::size_t swaps = 0;
+    std::size_t exchanges = 0;
+    std::size_t sibling_moves = 0;
+    std::string stop;  // why it ended before its aim; empty when it got there
+
+    std::string steps() const {
+        std::string text = plural(moves, "move");
+        std::string kinds;
+        if (swaps)
+            kinds = plural(swaps, "swap");
+        if (exchanges)
+            kinds += (kinds.empty() ? "" : ", ") + plural(exchanges, "exchange");
+        return kinds.empty() ? text : text + " (" + kinds + ")";
+    }
+};
+
+struct DescentGoal {
+    bool by_spread = true;      // a rebalance: steps that lower the spread, down to `aim`
+    double aim = 0;             // the spread a rebalance stops at
+    double target = 0;          // the rebalance's target (choose() prefers single moves there)
+    bool siblings = false;      // then moves off busy SMT siblings ...
+    double ceiling = 0;         // ... that leave the spread within this
+    std::size_t max_moves = 0;  // pins per cycle, relief aside
+    bool swaps = true;          // swaps and exchanges, besides single moves
+};
+
+// Greedy steps: while the spread is above the aim, the single move or swap that lowers it
+// most, and when neither is worth it an exchange of a few vCPUs between two pCPUs; beyond
+// max_moves only single moves that relieve a pCPU short of run time. Below the aim (when
+// `siblings`), moves off busy SMT siblings. What a step sends off its pCPU comes from
+// `movable`, a swap's partner from `partners` (a superset of it, or null for the same).
+Descent descend(Placement& pl, MovableBySlot& movable, MovableBySlot* partners, MoveCache& cache,
+                const PolicyConfig& policy, const DescentGoal& goal) {
+    // Beyond max_moves, a step goes on only while it relieves a pCPU whose load exceeds what
+    // it can serve: that demand is lost every period the rebalance takes (a random start needs
+    // tens of moves), whereas max_moves is there to spare pins that only even out load.
+    const std::size_t relief_moves = kReliefShare * goal.max_moves;
+    auto take = [&](std::size_t v, int from, int to) {
+        movable.remove(from, v);
+        if (partners)
+            partners->remove(from, v);
+        pl.move(v, to);
+    };
+    Descent d;
+    for (;;) {
+        Step chosen;
+        if (goal.by_spread && pl.spread() > goal.aim + kEps) {
+            const bool relief = d.moves >= goal.max_moves;
+            const std::size_t budget = relief ? relief_moves : goal.max_moves;
+            if (d.moves >= budget) {
+                d.stop = "max_moves " + std::to_string(policy.max_moves) + " reached";
+                break;
+            }
+            const StepFilter filter{kNoGain, relief};
+            Step single = best_single_move(pl, movable, policy, filter, &cache);
+            // Relief goes by single moves: a swap brings load back onto the pCPU it relieves.
+            Step swap = goal.swaps && !relief && d.moves + 2 <= budget
+                            ? best_swap(pl, movable, policy, std::max(0.0, 2 * single.gain.squares),
+                                        {}, partners)
+                            : Step{};
+            if (const Step* step = choose(single, swap, pl, goal.target)) {
+                chosen = *step;
+            } else {
+                const Exchange ex = relief || !goal.swaps
+                                        ? Exchange{}
+                                        : best_exchange(pl, movable, policy, budget - d.moves);
+                if (ex.gain.squares <= kNoGain) {
+                    d.stop =
+                        relief ? "max_moves " + std::to_string(policy.max_moves) +
+                                     " reached and no pCPU short of run time to relieve"
+                               : "no further move gains ≥ min_gain " + one_decimal(policy.min_gain);
+                    break;
+                }
+                for (std::size_t x : ex.to_b)
+                    take(x, ex.a, ex.b);
+                for (std::size_t y : ex.to_a)
+                    take(y, ex.b, ex.a);
+                d.moves += ex.pins();
+                ++d.exchanges;
+                continue;
+            }
+        } else {
+            if (!goal.siblings)
+                break;
+            if (d.moves >= goal.max_moves) {
+                d.stop = "max_moves " + std::to_string(policy.max_moves) + " reached";
+                break;
+            }
+            chosen = sibling_move(pl, movable, policy, goal.ceiling, cache);
+            if (chosen.gain.squares == kNoGain)
+                break;
+            ++d.sibling_moves;
+        }
+        take(chosen.x, chosen.a, chosen.b);
+        ++d.moves;
+        if (chosen.y) {
+            take(*chosen.y, chosen.b, chosen.a);
+            ++d.moves;
+            ++d.swaps;
+        }
+    }
+    return d;
+}
+
 }  // namespace
 
 Plan plan_balance(Placement& pl, const PolicyConfig& policy) {
@@ -163,9 +304,12 @@ Plan plan_balance(Placement& pl, const PolicyConfig& policy) {
     // threshold left hosts where noise tipped them back over it period after period.
     const double target = policy.threshold * kTargetShare;
     const double trigger = pl.rebalancing() ? target : policy.threshold;
-    const std::size_t placed = place_unplaced(pl, policy.topology);
+    bool in_place = false;
+    const std::size_t placed = place_unplaced(pl, policy, in_place);
     const double start = pl.spread();
-    const std::string prefix = placed ? "placed " + plural(placed, "vCPU") + "; " : "";
+    const std::string prefix =
+        placed ? "placed " + plural(placed, "vCPU") + (in_place ? " where they run" : "") + "; "
+               : "";
     MovableBySlot movable(pl);
     MoveCache cache(pl.slots());
     // Where starved vCPUs' demands are guesses (run + run-queue delay on a saturated pCPU), the
@@ -187,68 +331,48 @@ Plan plan_balance(Placement& pl, const PolicyConfig& policy) {
     // within the trigger and makes sibling moves only.
     const double aim = by_spread ? target : trigger;
     const auto max_moves = static_cast<std::size_t>(std::max(0, policy.max_moves));
-    // Beyond max_moves, a step goes on only while it relieves a pCPU whose load exceeds what
-    // it can serve: that demand is lost every period the rebalance takes (a random start needs
-    // tens of moves), whereas max_moves is there to spare pins that only even out load.
-    const std::size_t relief_moves = kReliefShare * max_moves;
-    std::size_t moves = 0;
-    std::size_t swaps = 0;
-    std::size_t sibling_moves = 0;
-    std::string stop;
-    for (;;) {
-        Step chosen;
-        if (by_spread && pl.spread() > aim + kEps) {
-            const bool relief = moves >= max_moves;
-            const std::size_t budget = relief ? relief_moves : max_moves;
-            if (moves >= budget) {
-                stop = "max_moves " + std::to_string(policy.max_moves) + " reached";
-                break;
-            }
-            const StepFilter filter{kNoGain, relief};
-            Step single = best_single_move(pl, movable, policy, filter, &cache);
-            // Relief goes by single moves: a swap brings load back onto the pCPU it relieves.
-            Step swap = !relief && moves + 2 <= budget
-                            ? best_swap(pl, movable, policy, std::max(0.0, 2 * single.gain.squares))
-                            : Step{};
-            const Step* step = choose(single, swap, pl, target);
-            if (!step) {
-                stop = relief ? "max_moves " + std::to_string(policy.max_moves) +
-                                    " reached and no pCPU short of run time to relieve"
-                              : "no further move gains ≥ min_gain " + one_decimal(policy.min_gain);
-                break;
-            }
-            chosen = *step;
-        } else {
-            if (moves >= max_moves) {
-                stop = "max_moves " + std::to_string(policy.max_moves) + " reached";
-                break;
-            }
-            chosen = sibling_move(pl, movable, policy, trigger, cache);
-            if (chosen.gain.squares == kNoGain)
-                break;
-            ++sibling_moves;
+    Descent d;
+    // pCPUs whose load rests on guessed demands (starved vCPUs on a saturated pCPU, whose
+    // demand is only known to lie between their run share and all of the pCPU): while there
+    // are any, a rebalance first only takes load off them, and balances the rest of the host on
+    // the next cycle's measurements. Balancing everything around the guesses, often far above
+    // the truth, settled in a placement one more cycle of moves away from a good one, and that
+    // cycle came after the host had already dipped under the threshold (bench steady-noise).
+    bool guessed_first = false;
+    if (by_spread) {
+        MovableBySlot off_guessed(pl);
+        bool any = false;
+        for (int s : pl.targets()) {
+            if (pl.guessed(s) > kEps)
+                any = true;
+            else
+                off_guessed.clear(s);
         }
-        movable.remove(chosen.a, chosen.x);
-        pl.move(chosen.x, chosen.b);
-        ++moves;
-        if (chosen.y) {
-            movable.remove(chosen.b, *chosen.y);
-            pl.move(*chosen.y, chosen.a);
-            ++moves;
-            ++swaps;
+        if (any) {
+            MovableBySlot everyone(pl);
+            MoveCache guessed_cache(pl.slots());
+            Descent first = descend(pl, off_guessed, &everyone, guessed_cache, policy,
+                                    {true, aim, target, false, trigger, max_moves});
+            if (first.moves > 0) {
+                d = first;
+                guessed_first = true;
+            }
         }
     }
-    if (moves == 0)
+    if (!guessed_first)
+        d = descend(pl, movable, nullptr, cache, policy,
+                    {by_spread, aim, target, true, trigger, max_moves});
+    if (d.moves == 0)
         return pl.finish(prefix + "spread " + one_decimal(start) + " > threshold " +
-                         one_decimal(policy.threshold) + " but " + stop);
+                         one_decimal(policy.threshold) + " but " + d.stop);
     std::string reason = prefix + "spread " + one_decimal(start) + " → " +
-                         one_decimal(pl.spread()) + " points with " + plural(moves, "move");
-    if (swaps)
-        reason += " (" + plural(swaps, "swap") + ")";
-    if (sibling_moves)
-        reason += "; " + plural(sibling_moves, "move") + " off busy SMT siblings";
-    if (!stop.empty())
-        reason += "; " + stop;
+                         one_decimal(pl.spread()) + " points with " + d.steps();
+    if (d.sibling_moves)
+        reason += "; " + plural(d.sibling_moves, "move") + " off busy SMT siblings";
+    if (guessed_first)
+        reason += " off pCPUs whose load is partly guessed; the rest after measuring again";
+    else if (!d.stop.empty())
+        reason += "; " + d.stop;
     return pl.finish(reason);
 }
 

@@ -336,6 +336,27 @@ TEST_F(DefaultDriverTest, FallbackReadsEverySampleAndSeesRepinsBySomeoneElse) {
     EXPECT_EQ(repins[0].domain_name, "test");
 }
 
+TEST_F(DefaultDriverTest, RunningOnTellsEachVcpusPcpuInOneCall) {
+    HostSample sample6 = hv.sample();
+    const DomainSample* test = find_domain(sample6, "test");
+    ASSERT_NE(test, nullptr);
+    const auto before = hv.round_trips();
+    const std::map<int, int> where = hv.running_on(test->uuid);
+    EXPECT_EQ(hv.round_trips() - before, 1u);
+    ASSERT_EQ(where.size(), test->vcpus.size());
+    for (const auto& v : test->vcpus) {
+        ASSERT_TRUE(where.contains(v.id)) << "vCPU " << v.id;
+        EXPECT_TRUE(v.affinity.contains(where.at(v.id)))
+            << "vCPU " << v.id << " runs on " << where.at(v.id) << " outside "
+            << v.affinity.format();
+    }
+
+    HypervisorError e = error_of([&] { hv.running_on("00000000-0000-4000-8000-0000000000ff"); });
+    EXPECT_EQ(e.kind(), HypervisorErrorKind::DomainGone);
+    EXPECT_NE(std::string(e.what()).find("00000000-0000-4000-8000-0000000000ff"), std::string::npos)
+        << e.what();
+}
+
 TEST_F(DefaultDriverTest, FallbackCostsOneCallPerDomain) {
     // The test driver has no vcpu.* bulk stats, so each domain costs a virDomainGetVcpus:
     // this path is O(domains); the bulk path's O(1) is shown by BulkPathTest below.

@@ -91,5 +91,36 @@ TEST(BalanceSearch, ReliefDoesNotOverloadTheTarget) {
     EXPECT_FALSE(relieves(pl, s));
 }
 
+// bench numa-four-nodes: a saturated start read at the guesses' high end made whole nodes
+// look overloaded, crossings to other nodes came at a discount, and vCPUs moved there ran
+// remote on pCPUs they then saturated. The discount rests on the low (sure) reading.
+TEST(BalanceSearch, NodeMeansAndCrossingPricesReadGuessesAtTheirLowEnd) {
+    sim::HostSpec h;
+    h.sockets = 2;
+    h.nodes = 2;
+    h.cores = 2;
+    ReportBuilder b(sim::host_topology(h));
+    // Node 0: pCPU 0 saturated by two starved vCPUs (ran 0.5 each, read 0.9), pCPU 1 idle.
+    b.guessed_vcpu("g1", 0, 0.5, 0.9, "0").guessed_vcpu("g2", 0, 0.5, 0.9, "0");
+    // Node 1: 0.5 on each pCPU, measured. Surely, both nodes carry 0.5 per pCPU.
+    b.vcpu("c", 0, 0.5, "2").vcpu("d", 0, 0.5, "3");
+    const LoadReport report = b.build();
+    const PolicyConfig policy;
+    Placement pl(report, b.topology(), policy, MoveHistory{});
+    ASSERT_NEAR(pl.load(0), 1.8, 1e-9);  // the high reading is what balancing sees
+    EXPECT_NEAR(pl.node_mean(0), 0.5, 1e-9);
+    EXPECT_NEAR(pl.node_mean(1), 0.5, 1e-9);
+    // Even nodes: a crossing pays the full price.
+    EXPECT_NEAR(pl.crossing_cost(0, 2),
+                policy.topology.cross_node_gain + policy.topology.cross_cache_gain, 1e-9);
+
+    // Moving a starved vCPU off takes its sure part out of the node's load, its guess with it.
+    pl.move(0, 1);
+    EXPECT_NEAR(pl.node_mean(0), 0.5, 1e-9);
+    pl.move(0, 2);
+    EXPECT_NEAR(pl.node_mean(0), 0.25, 1e-9);
+    EXPECT_NEAR(pl.node_mean(1), 0.75, 1e-9);
+}
+
 }  // namespace
 }  // namespace vcpusched

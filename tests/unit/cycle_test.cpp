@@ -3,6 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <vector>
+
 #include "fake_clock.hpp"
 #include "fake_hypervisor.hpp"
 #include "sample_builder.hpp"
@@ -162,6 +165,64 @@ TEST(Cycle, SetOptionsTakesEffectNextRun) {
     cycle.set_options(o);
     EXPECT_EQ(cycle.options().policy.exclude.size(), 1U);
     EXPECT_TRUE(cycle.run().plan.moves.empty());
+    EXPECT_TRUE(hv.pins.empty());
+}
+
+// Two unpinned vCPUs of "a" (40 % each) and a pinned one of "b", every 2 s.
+HostSample unpinned_a(int step) {
+    return SampleBuilder(2.0 * step)
+        .vm("a")
+        .vcpu(0, 800 * step, 0, "0-1")
+        .vcpu(1, 800 * step, 0, "0-1")
+        .vm("b")
+        .vcpu(0, 200 * step, 0, "0");
+}
+
+TEST(Cycle, UnpinnedVcpusArePinnedWhereTheHypervisorSaysTheyRun) {
+    FakeHypervisor hv(Topology::flat(2));
+    FakeClock clock;
+    NullLog log;
+    hv.script(unpinned_a(0));
+    hv.script(unpinned_a(1));
+    hv.where["uuid-a"] = {{0, 1}, {1, 0}};
+    Cycle cycle(hv, clock, options(), log);
+    cycle.run();
+    EXPECT_TRUE(hv.running_on_calls.empty()) << "the baseline places nothing";
+    CycleReport r = cycle.run();
+    // Asked once, for the one domain with vCPUs to place.
+    ASSERT_EQ(hv.running_on_calls, std::vector<std::string>{"uuid-a"});
+    ASSERT_EQ(hv.pins.size(), 2U) << r.plan.reason;
+    for (const auto& pin : hv.pins)
+        EXPECT_EQ(pin.cpus, CpuSet({pin.vcpu.vcpu == 0 ? 1 : 0})) << r.plan.reason;
+}
+
+TEST(Cycle, DomainGoneWhenAskedWhereItRunsIsPlacedByDemand) {
+    FakeHypervisor hv(Topology::flat(2));
+    FakeClock clock;
+    NullLog log;
+    hv.script(unpinned_a(0));
+    hv.script(unpinned_a(1));  // no hv.where: running_on() says the domain is gone
+    Cycle cycle(hv, clock, options(), log);
+    cycle.run();
+    CycleReport r;
+    ASSERT_NO_THROW(r = cycle.run());
+    EXPECT_EQ(hv.running_on_calls.size(), 1U);
+    EXPECT_EQ(hv.pins.size(), 2U) << r.plan.reason;
+    EXPECT_EQ(r.plan.reason.find("where they run"), std::string::npos) << r.plan.reason;
+}
+
+TEST(Cycle, ExcludedDomainsAreNotAskedWhereTheyRun) {
+    FakeHypervisor hv(Topology::flat(2));
+    FakeClock clock;
+    NullLog log;
+    hv.script(unpinned_a(0));
+    hv.script(unpinned_a(1));
+    CycleOptions o = options();
+    o.policy.exclude = {"a"};
+    Cycle cycle(hv, clock, o, log);
+    cycle.run();
+    cycle.run();
+    EXPECT_TRUE(hv.running_on_calls.empty());
     EXPECT_TRUE(hv.pins.empty());
 }
 

@@ -68,7 +68,19 @@ class FakeHypervisor : public Hypervisor {
         pins.push_back(PinCall{vcpu, cpus});
     }
 
-    std::vector<PinCall> pins;  // successful pins, in order
+    // Where the vCPUs of a domain (by UUID) run, for running_on(); a UUID that is not here is
+    // gone (DomainGone).
+    std::map<std::string, std::map<int, int>> where;
+    std::map<int, int> running_on(const std::string& domain_uuid) override {
+        running_on_calls.push_back(domain_uuid);
+        auto it = where.find(domain_uuid);
+        if (it == where.end())
+            throw HypervisorError(HypervisorErrorKind::DomainGone, "fake: no " + domain_uuid);
+        return it->second;
+    }
+
+    std::vector<PinCall> pins;                  // successful pins, in order
+    std::vector<std::string> running_on_calls;  // domain UUIDs asked, in order
     int sample_calls = 0;
     int topology_calls = 0;
 

@@ -28,6 +28,11 @@ class ReportBuilder {
         report_.vcpus.push_back(v);
         return *this;
     }
+    // The last vCPU added (unpinned) runs on pCPU `pcpu` now, as the hypervisor tells.
+    ReportBuilder& running_on(int pcpu) {
+        report_.vcpus.back().running_on = pcpu;
+        return *this;
+    }
     // A starved vCPU whose demand is a guess: it ran `run`, reads `guess`.
     ReportBuilder& guessed_vcpu(const std::string& name, int id, double run, double guess,
                                 const std::string& affinity) {

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include <chrono>
 
 #include "vcpusched/error.hpp"
@@ -228,6 +230,28 @@ TEST(SimSimulator, UnpinnedVcpusAreSpreadOverTheirAffinity) {
     }
     // The sample reports the wide affinity as the host's online set.
     EXPECT_EQ(vcpu_of(sim.sample(), "vm0", 0).affinity, CpuSet::range(0, 3));
+}
+
+TEST(SimSimulator, RunningOnTellsWhereEachVcpuRanAndAPinThereMovesNothing) {
+    Scenario s = host4();
+    s.domains.push_back(domain("wide", {vcpu(0.5), vcpu(0.5)}));
+    Simulator sim(s);
+    sim.advance(2s);
+    const auto w = sim.take_window();
+    const std::string uuid = w.vcpus[0].ref.domain_uuid;
+    const std::map<int, int> where = sim.running_on(uuid);
+    ASSERT_EQ(where.size(), 2U);
+    for (const auto& v : w.vcpus)
+        EXPECT_EQ(where.at(v.ref.vcpu), v.pcpu);
+    EXPECT_NE(where.at(0), where.at(1));  // the kernel spread them
+
+    sim.pin(VcpuRef{uuid, "wide", 0}, CpuSet{where.at(0)});
+    EXPECT_EQ(sim.stats().pins, 1U);
+    EXPECT_EQ(sim.stats().pins_in_place, 1U);
+    sim.pin(VcpuRef{uuid, "wide", 1}, CpuSet{where.at(0)});  // onto its sibling's pCPU: a move
+    EXPECT_EQ(sim.stats().pins, 2U);
+    EXPECT_EQ(sim.stats().pins_in_place, 1U);
+    EXPECT_THROW(sim.running_on("no-such-uuid"), HypervisorError);
 }
 
 TEST(SimSimulator, PinMovesTheVcpuAndCountsCrossNodeMoves) {

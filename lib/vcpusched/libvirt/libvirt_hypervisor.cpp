@@ -438,6 +438,37 @@ Topology LibvirtHypervisor::topology() {
     return topology;
 }
 
+virDomainPtr LibvirtHypervisor::domain(const std::string& uuid, const std::string& what) {
+    auto it = domains_.find(uuid);
+    if (it == domains_.end()) {
+        count();
+        virDomainPtr raw = virDomainLookupByUUIDString(conn_.get(), uuid.c_str());
+        if (!raw)
+            fail(what, Subject::Domain);
+        it = domains_.emplace(uuid, Domain(raw)).first;
+    }
+    return it->second.get();
+}
+
+std::map<int, int> LibvirtHypervisor::running_on(const std::string& domain_uuid) {
+    const std::string what = "read where the vCPUs of domain " + domain_uuid + " run";
+    require_connection(what.c_str());
+    virDomainPtr dom = domain(domain_uuid, what);
+    std::vector<virVcpuInfo> info(static_cast<std::size_t>(kFallbackMaxVcpus));
+    count();
+    // No cpumaps: only where each vCPU runs is wanted here, its pins come from the cache.
+    const int n = virDomainGetVcpus(dom, info.data(), kFallbackMaxVcpus, nullptr, 0);
+    if (n < 0)
+        fail(what, Subject::Domain);
+    std::map<int, int> where;
+    for (int i = 0; i < std::min(n, kFallbackMaxVcpus); ++i) {
+        const virVcpuInfo& v = info[static_cast<std::size_t>(i)];
+        if (v.number <= static_cast<unsigned>(kMaxVcpuId) && v.cpu >= 0 && v.cpu < host_cpus_)
+            where[static_cast<int>(v.number)] = v.cpu;
+    }
+    return where;
+}
+
 void LibvirtHypervisor::pin(const VcpuRef& vcpu, const CpuSet& cpus) {
     std::string what = "pin " + domain_label(vcpu.domain_name, vcpu.domain_uuid) + " vCPU " +
                        std::to_string(vcpu.vcpu) + " to " + cpus.format();
@@ -450,15 +481,7 @@ void LibvirtHypervisor::pin(const VcpuRef& vcpu, const CpuSet& cpus) {
     } catch (const Error& e) {
         throw HypervisorError(HypervisorErrorKind::Other, what + ": " + e.what());
     }
-    auto it = domains_.find(vcpu.domain_uuid);
-    if (it == domains_.end()) {
-        count();
-        virDomainPtr raw = virDomainLookupByUUIDString(conn_.get(), vcpu.domain_uuid.c_str());
-        if (!raw)
-            fail(what, Subject::Domain);
-        it = domains_.emplace(vcpu.domain_uuid, Domain(raw)).first;
-    }
-    virDomainPtr dom = it->second.get();
+    virDomainPtr dom = domain(vcpu.domain_uuid, what);
     auto maplen = static_cast<int>(map.size());
     count();
     int rc = virDomainPinVcpuFlags(dom, static_cast<unsigned>(vcpu.vcpu), map.data(), maplen,

@@ -60,6 +60,9 @@ class LibvirtHypervisor : public Hypervisor {
     HostSample sample() override;
     Topology topology() override;
     void pin(const VcpuRef& vcpu, const CpuSet& cpus) override;
+    // virDomainGetVcpus' `cpu` of each vCPU: one round trip per domain asked (only domains with
+    // unpinned vCPUs to place, so a steady host makes none).
+    std::map<int, int> running_on(const std::string& domain_uuid) override;
 
     // Libvirt calls that go to the driver/daemon since construction, one per call
     // (virConnectOpen counts one though it makes several RPCs; local calls such as
@@ -91,6 +94,9 @@ class LibvirtHypervisor : public Hypervisor {
     struct Seen;
 
     void count() { ++round_trips_; }
+    // The handle of a running domain, from the last sample or looked up (`what` names the
+    // operation in the error when it is gone).
+    virDomainPtr domain(const std::string& uuid, const std::string& what);
     [[noreturn]] void fail(const std::string& what, Subject subject);
     void require_connection(const char* what) const;
     void register_events();

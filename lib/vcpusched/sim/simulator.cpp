@@ -295,6 +295,8 @@ void Simulator::pin(const VcpuRef& ref, const CpuSet& cpus) {
                                                               topology_.online().format());
     SimVcpu& v = domain->vcpus[static_cast<std::size_t>(ref.vcpu)];
     ++stats_.pins;
+    if (cpus.count() == 1 && cpus.first() == v.pcpu)
+        ++stats_.pins_in_place;
     if (v.pcpu >= 0 && cpus != v.affinity) {
         const int node = topology_.pcpus[static_cast<std::size_t>(v.pcpu)].node;
         bool same_node = false;
@@ -306,6 +308,25 @@ void Simulator::pin(const VcpuRef& ref, const CpuSet& cpus) {
         }
     }
     set_affinity(v, cpus);
+}
+
+std::map<int, int> Simulator::running_on(const std::string& domain_uuid) {
+    update_lifecycle();
+    std::map<int, int> where;
+    bool running = false;
+    if (auto it = by_uuid_.find(domain_uuid); it != by_uuid_.end())
+        for (std::size_t i : it->second) {
+            if (!domains_[i].active)
+                continue;
+            running = true;
+            for (std::size_t v = 0; v < domains_[i].vcpus.size(); ++v)
+                if (domains_[i].vcpus[v].pcpu >= 0)
+                    where[static_cast<int>(v)] = domains_[i].vcpus[v].pcpu;
+        }
+    if (!running)
+        throw HypervisorError(HypervisorErrorKind::DomainGone,
+                              "sim: vCPUs of " + domain_uuid + ": domain is not running");
+    return where;
 }
 
 Window Simulator::take_window() {

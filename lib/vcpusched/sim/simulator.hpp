@@ -38,6 +38,7 @@ struct SimStats {
     std::uint64_t samples = 0;
     std::uint64_t pins = 0;
     std::uint64_t cross_node_pins = 0;  // pins that moved a vCPU off the NUMA node it ran on
+    std::uint64_t pins_in_place = 0;    // pins to the one pCPU the vCPU ran on: nothing moved
     double demand_s = 0;                // pCPU-seconds of work wanted since the start
     double served_s = 0;                // pCPU-seconds of work done
 };
@@ -50,6 +51,7 @@ class Simulator : public Hypervisor, public Clock {
     HostSample sample() override;
     Topology topology() override { return topology_; }
     void pin(const VcpuRef& vcpu, const CpuSet& cpus) override;
+    std::map<int, int> running_on(const std::string& domain_uuid) override;
     std::chrono::nanoseconds now() override { return now_; }
 
     // Runs simulated time forward in ticks (the last one shorter if needed).
