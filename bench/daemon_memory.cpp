@@ -1,4 +1,4 @@
-// The daemon memory measurement: test-driver host, real daemon, bare libvirt client.
+// The daemon memory measurement: test-driver host, real daemon, the two floors.
 #include "daemon_memory.hpp"
 
 #include <sys/wait.h>
@@ -78,7 +78,8 @@ std::optional<int> cycles_done(const fs::path& metrics) {
 
 ProcMemory run_floor(const std::string& binary, const std::string& uri, const fs::path& dir,
                      Clock::duration deadline) {
-    ChildProcess floor({binary, uri}, (dir / "floor.log").string());
+    ChildProcess floor({binary, uri},
+                       (dir / (fs::path(binary).filename().string() + ".log")).string());
     const auto give_up = Clock::now() + deadline;
     while (read_text(floor.log_path()).find("ready\n") == std::string::npos) {
         if (!floor.running())
@@ -98,7 +99,8 @@ DaemonMemory measure_daemon_memory(int domains, const DaemonMemoryOptions& optio
     TempDir dir;
     TestNode node{domains, options.pcpus};
     write_text(dir.path() / "node.xml", test_node_xml(node));
-    const std::string uri = "test://" + (dir.path() / "node.xml").string();
+    const std::string uri =
+        (options.via_libvirtd ? "test+unix://" : "test://") + (dir.path() / "node.xml").string();
     const fs::path metrics = dir.path() / "metrics.prom";
     write_text(dir.path() / "config.yaml", fmt::format("interval: {}\n"
                                                        "log:\n  level: warn\n  target: stderr\n"
@@ -142,6 +144,7 @@ DaemonMemory measure_daemon_memory(int domains, const DaemonMemoryOptions& optio
                  daemon);
     }
     result.libvirt_floor = run_floor(options.libvirt_floor, uri, dir.path(), options.deadline);
+    result.deps_floor = run_floor(options.deps_floor, uri, dir.path(), options.deadline);
     return result;
 }
 
