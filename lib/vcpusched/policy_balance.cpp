@@ -214,7 +214,6 @@ struct DescentGoal {
     bool siblings = false;      // then moves off busy SMT siblings ...
     double ceiling = 0;         // ... that leave the spread within this
     std::size_t max_moves = 0;  // pins per cycle, relief aside
-    bool swaps = true;          // swaps and exchanges, besides single moves
 };
 
 // Greedy steps: while the spread is above the aim, the single move or swap that lowers it
@@ -247,16 +246,15 @@ Descent descend(Placement& pl, MovableBySlot& movable, MovableBySlot* partners, 
             const StepFilter filter{kNoGain, relief};
             Step single = best_single_move(pl, movable, policy, filter, &cache);
             // Relief goes by single moves: a swap brings load back onto the pCPU it relieves.
-            Step swap = goal.swaps && !relief && d.moves + 2 <= budget
+            Step swap = !relief && d.moves + 2 <= budget
                             ? best_swap(pl, movable, policy, std::max(0.0, 2 * single.gain.squares),
                                         {}, partners)
                             : Step{};
             if (const Step* step = choose(single, swap, pl, goal.target)) {
                 chosen = *step;
             } else {
-                const Exchange ex = relief || !goal.swaps
-                                        ? Exchange{}
-                                        : best_exchange(pl, movable, policy, budget - d.moves);
+                const Exchange ex =
+                    relief ? Exchange{} : best_exchange(pl, movable, policy, budget - d.moves);
                 if (ex.gain.squares <= kNoGain) {
                     d.stop =
                         relief ? "max_moves " + std::to_string(goal.max_moves) +
