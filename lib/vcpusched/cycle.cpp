@@ -84,12 +84,11 @@ void Cycle::hold(LoadReport& load) const {
 }
 
 void Cycle::locate_unplaced(LoadReport& load) {
-    std::map<std::string, std::map<int, int>>& where = located_;
     for (auto& v : load.vcpus) {
         if (v.pcpu >= 0 || v.held || !domain_managed(v.ref.domain_name, options_.policy))
             continue;
-        auto it = where.find(v.ref.domain_uuid);
-        if (it == where.end()) {
+        auto it = located_.find(v.ref.domain_uuid);
+        if (it == located_.end()) {
             std::map<int, int> vcpus;
             try {
                 vcpus = hypervisor_.running_on(v.ref.domain_uuid);
@@ -98,8 +97,12 @@ void Cycle::locate_unplaced(LoadReport& load) {
                 // preference, not worth failing the cycle for, unless the link itself broke.
                 if (e.kind() == HypervisorErrorKind::ConnectionLost)
                     throw;
+                log_.write(LogLevel::Debug, v.ref.domain_name +
+                                                ": where its vCPUs run is unknown, placing them "
+                                                "by demand: " +
+                                                e.what());
             }
-            it = where.emplace(v.ref.domain_uuid, std::move(vcpus)).first;
+            it = located_.emplace(v.ref.domain_uuid, std::move(vcpus)).first;
         }
         if (auto at = it->second.find(v.ref.vcpu); at != it->second.end())
             v.running_on = at->second;

@@ -8,6 +8,7 @@
 
 #include "fake_clock.hpp"
 #include "fake_hypervisor.hpp"
+#include "recording_log.hpp"
 #include "sample_builder.hpp"
 
 namespace vcpusched {
@@ -15,6 +16,7 @@ namespace {
 
 using testing::FakeClock;
 using testing::FakeHypervisor;
+using testing::RecordingLog;
 using testing::SampleBuilder;
 
 // Two 50 % vCPUs both on pCPU 0 of a 2-pCPU host, sampled every 2 s.
@@ -199,7 +201,7 @@ TEST(Cycle, UnpinnedVcpusArePinnedWhereTheHypervisorSaysTheyRun) {
 TEST(Cycle, DomainGoneWhenAskedWhereItRunsIsPlacedByDemand) {
     FakeHypervisor hv(Topology::flat(2));
     FakeClock clock;
-    NullLog log;
+    RecordingLog log;
     hv.script(unpinned_a(0));
     hv.script(unpinned_a(1));  // no hv.where: running_on() says the domain is gone
     Cycle cycle(hv, clock, options(), log);
@@ -209,6 +211,12 @@ TEST(Cycle, DomainGoneWhenAskedWhereItRunsIsPlacedByDemand) {
     EXPECT_EQ(hv.running_on_calls.size(), 1U);
     EXPECT_EQ(hv.pins.size(), 2U) << r.plan.reason;
     EXPECT_EQ(r.plan.reason.find("where they run"), std::string::npos) << r.plan.reason;
+    bool said = false;  // the domain is named, with what the hypervisor answered
+    for (const auto& [level, line] : log.lines)
+        said = said ||
+               (level == LogLevel::Debug && line.starts_with("a: where its vCPUs run is unknown") &&
+                line.find("fake: no uuid-a") != std::string::npos);
+    EXPECT_TRUE(said);
 }
 
 TEST(Cycle, DryRunAsksWhereVcpusRunOncePerDomainRun) {
