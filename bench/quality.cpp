@@ -175,6 +175,8 @@ QualityResult run_quality(const BenchScenario& scenario, PolicyKind kind,
             const double busiest = *std::max_element(w.pcpu_load.begin(), w.pcpu_load.end());
             rec.ratio = bound > 0 ? busiest / bound : 1.0;
             rec.served = w.demand > 0 ? w.served / w.demand : 1.0;
+            if (p > 1)
+                rec.late = late_spread(previous, w, pcpus);
             // A move is a pin that makes a vCPU run elsewhere: pinning an unpinned vCPU to the
             // pCPU it runs on moves nothing.
             const auto pins_before = sim.stats().pins - sim.stats().pins_in_place;

@@ -20,6 +20,8 @@ struct PeriodRecord {
     double ratio = 1;   // busiest pCPU ÷ lower bound
     int moves = 0;      // pins done by the cycle at the end of this period
     double served = 1;  // share of the period's demand the host served
+    double late = -1;   // points: the best placement of the previous period's demands scored
+                        // on this period's (-1 in the first period)
     std::string note;   // the policy's reason for that cycle's plan
 };
 

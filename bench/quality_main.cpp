@@ -139,9 +139,10 @@ int main(int argc, char** argv) {
                 std::cout << "## " << r.scenario << " / " << r.policy << "\n";
                 for (std::size_t p = 0; p < r.periods.size(); ++p)
                     std::cout << "period " << p + 1 << ": spread " << r.periods[p].spread
-                              << " pt, max/LB " << r.periods[p].ratio << ", served "
-                              << r.periods[p].served * 100 << " %, " << r.periods[p].moves
-                              << " moves: " << r.periods[p].note << "\n";
+                              << " pt (one period late " << r.periods[p].late << "), max/LB "
+                              << r.periods[p].ratio << ", served " << r.periods[p].served * 100
+                              << " %, " << r.periods[p].moves << " moves: " << r.periods[p].note
+                              << "\n";
             }
         }
         auto checks = check_targets(scenarios, results, policy.threshold, Tolerance{}, targets);
