@@ -20,10 +20,65 @@ Gain gain_in(double la, double lb, double xd, double yd) {
     return g;
 }
 
+// One reading of a step: how much busier a is than b, what travels from a to b, and a further
+// term of the objective (the SMT overlap saved, 0 without SMT).
+struct Reading {
+    double gap = 0;
+    double delta = 0;
+    double extra = 0;
+};
+
 // A guessed demand (a starved vCPU's) is only known to lie between its run share and the
-// guess, so the step is priced twice, with the guesses on both pCPUs taken as right and taken
-// at their low end, and the worse gain counts: a move that pays off only if the guesses are
-// right is not made, which stops ping-pong around a saturated pCPU.
+// guess, so a step is priced with the guesses taken as right (`high`) and at their low end
+// (`low`), and the worse gain counts: a move that pays off only if the guesses are right is not
+// made, which stops ping-pong around a saturated pCPU. For a single move the ends decide: what
+// travels is one demand, above zero in both readings, and a pair that turns even in between has
+// turned at the low end too, where the gain is then negative. A swap moves a difference of two
+// demands, and both ends can gain in opposite directions: another program saturating one pCPU
+// made its guests read busier as guessed, but idler in run time, than the like guests next
+// door, and a swap of like for like gained at both ends (e2e AllOnOne under a busy loop). So a
+// swap is priced in every reading between, loads and demands moving together in a straight
+// line, where somewhere the pair is even or nothing travels.
+Gain worst_reading(const Reading& high, const Reading& low, bool swap) {
+    const double dg = low.gap - high.gap;
+    const double dd = low.delta - high.delta;
+    const double de = low.extra - high.extra;
+    // The ends exactly as read (interpolating to t = 1 would round them differently).
+    auto at = [&](double t) {
+        const double gap = t == 1 ? low.gap : high.gap + dg * t;
+        const double delta = t == 1 ? low.delta : high.delta + dd * t;
+        const double extra = t == 1 ? low.extra : high.extra + de * t;
+        Gain g;
+        g.squares = 2 * delta * (gap - delta) + extra;
+        g.pair = (std::abs(gap) - std::abs(gap - 2 * delta)) / 2 * 100;
+        return g;
+    };
+    // The pair's narrowing is piecewise linear (kinks where the pair is even before or after the
+    // step), the objective quadratic: the ends, the kinks, the vertex and where nothing travels.
+    double ts[6] = {0, 1, -1, -1, -1, -1};
+    if (swap) {
+        auto root = [](double value, double slope) {
+            return std::abs(slope) > 1e-12 ? -value / slope : -1.0;
+        };
+        ts[2] = root(high.delta, dd);
+        ts[3] = root(high.gap, dg);
+        ts[4] = root(high.gap - 2 * high.delta, dg - 2 * dd);
+        const double curve = 2 * dd * (dg - dd);
+        const double slope = 2 * (high.delta * (dg - dd) + dd * (high.gap - high.delta)) + de;
+        if (curve > 1e-12)
+            ts[5] = -slope / (2 * curve);
+    }
+    Gain worst = at(0);
+    for (double t : ts) {
+        if (t < 0 || t > 1)
+            continue;
+        const Gain g = at(t);
+        worst.squares = std::min(worst.squares, g.squares);
+        worst.pair = std::min(worst.pair, g.pair);
+    }
+    return worst;
+}
+
 Gain step_gain(const Placement& pl, const PlacedVcpu& x, const PlacedVcpu* y, int a, int b) {
     const double la = pl.load(a);
     const double lb = pl.load(b);
@@ -31,9 +86,10 @@ Gain step_gain(const Placement& pl, const PlacedVcpu& x, const PlacedVcpu* y, in
     const double ga = pl.guessed(a);
     const double gb = pl.guessed(b);
     if (ga > kEps || gb > kEps) {
-        Gain low = gain_in(la - ga, lb - gb, x.low, y ? y->low : 0);
-        g.squares = std::min(g.squares, low.squares);
-        g.pair = std::min(g.pair, low.pair);
+        const Gain worst = worst_reading({la - lb, x.demand - (y ? y->demand : 0)},
+                                         {la - ga - lb + gb, x.low - (y ? y->low : 0)}, y);
+        g.squares = std::min(g.squares, worst.squares);
+        g.pair = std::min(g.pair, worst.pair);
     }
     return g;
 }
@@ -143,10 +199,11 @@ Gain priced(const PairContext& c, const PlacedVcpu& vx, const PlacedVcpu* vy,
     g.smt = smt * 100;
     if (c.readings == 2) {
         const double low_delta = vx.low - (vy ? vy->low : 0);
-        Gain low = gain_in(c.load_a[1], c.load_b[1], vx.low, vy ? vy->low : 0);
         double low_smt = c.w > 0 ? -c.w * c.overlap_change(low_delta, 1) : 0;
-        g.squares = std::min(g.squares, low.squares + low_smt);
-        g.pair = std::min(g.pair, low.pair);
+        const Gain worst = worst_reading({c.load_a[0] - c.load_b[0], delta, smt},
+                                         {c.load_a[1] - c.load_b[1], low_delta, low_smt}, vy);
+        g.squares = std::min(g.squares, worst.squares);
+        g.pair = std::min(g.pair, worst.pair);
         g.smt = std::min(g.smt, low_smt * 100);
     }
     g.cost = c.locality(vx, true);

@@ -150,6 +150,34 @@ TEST(Plan, SwapOfLikeVcpusBetweenTwoSaturatedPcpusIsNotMade) {
     EXPECT_EQ(swap.moves.size(), 2U) << swap.reason;
 }
 
+TEST(Plan, StepThatTurnsAroundBetweenTheReadingsOfGuessesIsNotMade) {
+    // Another program saturates pCPU 0 (e2e AllOnOne under a busy loop): a and b wait there,
+    // run 33 % and read 64 %, while c and d run their 40 % on pCPU 1. Read as guessed, pCPU 0 is
+    // the busy one (128 % against 80 %); read at their run shares, pCPU 1 is (66 % against
+    // 80 %). Swapping a for c gains in both readings, but in opposite directions: somewhere in
+    // between the pair is even and the swap only moves like for like.
+    ReportBuilder b(2);
+    b.guessed_vcpu("a", 0, 0.33, 0.64, "0")
+        .guessed_vcpu("b", 0, 0.33, 0.64, "0")
+        .vcpu("c", 0, 0.40, "1")
+        .vcpu("d", 0, 0.40, "1");
+    LoadReport busy_on_zero = b.build();
+    busy_on_zero.pcpus[0].saturated = true;
+    Plan p = plan(busy_on_zero, b.topology(), PolicyConfig{}, MoveHistory{});
+    EXPECT_TRUE(p.moves.empty()) << p.reason;
+
+    // Where both readings agree that pCPU 0 is the busy one, the same swap is made.
+    ReportBuilder agree(2);
+    agree.guessed_vcpu("a", 0, 0.50, 0.64, "0")
+        .guessed_vcpu("b", 0, 0.50, 0.64, "0")
+        .vcpu("c", 0, 0.30, "1")
+        .vcpu("d", 0, 0.30, "1");
+    LoadReport busy = agree.build();
+    busy.pcpus[0].saturated = true;
+    Plan q = plan(busy, agree.topology(), PolicyConfig{}, MoveHistory{});
+    EXPECT_EQ(q.moves.size(), 2U) << q.reason;
+}
+
 TEST(Plan, StarvedPcpuNextToAnIdleOneStillSpreads) {
     // All on pCPU 0: the guesses are uncertain, but even the run shares (100 % against 0 %)
     // show the imbalance, so the guessed demands do not hold the rebalance back.
