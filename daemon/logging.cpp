@@ -93,6 +93,11 @@ void Logger::set_level(LogLevel level) {
     level_ = level;
 }
 
+bool Logger::enabled(LogLevel level) const {
+    std::lock_guard lock(mutex_);
+    return level >= level_;
+}
+
 LogLevel Logger::level() const {
     std::lock_guard lock(mutex_);
     return level_;

@@ -27,6 +27,8 @@ class Logger : public Log {
     // As write(); the fields go to the journal only (stderr shows the message alone).
     void write(LogLevel level, std::string_view message, const std::vector<JournalField>& fields);
 
+    bool enabled(LogLevel level) const override;
+
     void set_level(LogLevel level);
     LogLevel level() const;
 

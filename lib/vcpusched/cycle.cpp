@@ -6,6 +6,7 @@
 
 #include "vcpusched/domain_runs.hpp"
 #include "vcpusched/error.hpp"
+#include "vcpusched/load_trace.hpp"
 #include "vcpusched/policy.hpp"
 
 namespace vcpusched {
@@ -132,6 +133,7 @@ CycleReport Cycle::run() {
     previous_ = std::move(sample);
     hold(report.load);
     locate_unplaced(report.load);
+    trace_loads(log_, report.load);
     report.plan = plan(report.load, *topology_, options_.policy, moves_);
 
     if (!options_.dry_run && !report.plan.moves.empty()) {

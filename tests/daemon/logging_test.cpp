@@ -43,6 +43,17 @@ TEST(LoggingTest, MessagesBelowTheLevelAreDropped) {
     EXPECT_THAT(journal.messages(), ElementsAre("w", "d2"));
 }
 
+TEST(LoggingTest, EnabledFollowsTheLevelSoTheCoreSkipsUnreadTraceLines) {
+    FakeTime time;
+    RecordingJournal journal;
+    Logger log(LogLevel::Debug, &journal, time);
+    EXPECT_FALSE(log.enabled(LogLevel::Trace));
+    EXPECT_TRUE(log.enabled(LogLevel::Debug));
+    EXPECT_TRUE(log.enabled(LogLevel::Error));
+    log.set_level(LogLevel::Trace);
+    EXPECT_TRUE(log.enabled(LogLevel::Trace));
+}
+
 TEST(LoggingTest, StderrLinesCarryATimestampAndLevel) {
     FakeTime time;
     std::ostringstream out;

@@ -68,6 +68,39 @@ TEST(Cycle, SecondRunMeasuresPlansAndApplies) {
     EXPECT_EQ(hv.topology_calls, 1);
 }
 
+TEST(Cycle, TraceLevelShowsWhatEachVcpuAndPcpuMeasured) {
+    FakeHypervisor hv(Topology::flat(2));
+    FakeClock clock(std::chrono::milliseconds(5));
+    RecordingLog log;
+    hv.script(crowded(0));
+    hv.script(crowded(1));
+    Cycle cycle(hv, clock, options(), log);
+    cycle.run();
+    cycle.run();
+    // Both ran 50 % on a pCPU left without idle time: their demands are guesses.
+    EXPECT_EQ(log.count(LogLevel::Trace,
+                        "measured a vcpu 0 on pCPU 0: ran 50%, waited 0%, "
+                        "demand 50% (guessed: starved"),
+              1U);
+    EXPECT_EQ(log.count(LogLevel::Trace, "measured b vcpu 0 on pCPU 0"), 1U);
+    EXPECT_EQ(log.count(LogLevel::Trace, "measured pCPU 0: load 100%, saturated"), 1U);
+    EXPECT_EQ(log.count(LogLevel::Trace, "measured pCPU 1: load 0%"), 1U);
+}
+
+TEST(Cycle, BelowTraceLevelNoMeasurementLinesAreComposed) {
+    FakeHypervisor hv(Topology::flat(2));
+    FakeClock clock(std::chrono::milliseconds(5));
+    RecordingLog log;
+    log.from = LogLevel::Debug;
+    hv.script(crowded(0));
+    hv.script(crowded(1));
+    Cycle cycle(hv, clock, options(), log);
+    cycle.run();
+    cycle.run();
+    EXPECT_EQ(log.count(LogLevel::Trace, "measured"), 0U);
+    EXPECT_EQ(hv.pins.size(), 1U);
+}
+
 TEST(Cycle, DryRunPlansButNeverPins) {
     FakeHypervisor hv(Topology::flat(2));
     FakeClock clock;

@@ -16,6 +16,7 @@ class RecordingLog : public Log {
     void write(LogLevel level, std::string_view message) override {
         lines.emplace_back(level, std::string(message));
     }
+    bool enabled(LogLevel level) const override { return level >= from; }
     std::size_t count(LogLevel level, const std::string& text) const {
         std::size_t n = 0;
         for (const auto& [l, m] : lines)
@@ -23,6 +24,7 @@ class RecordingLog : public Log {
         return n;
     }
     std::vector<std::pair<LogLevel, std::string>> lines;
+    LogLevel from = LogLevel::Trace;  // what enabled() admits (write() keeps everything)
 };
 
 }  // namespace vcpusched::testing
