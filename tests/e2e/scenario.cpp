@@ -3,10 +3,13 @@
 
 #include <unistd.h>
 
+#include <csignal>
+
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <thread>
 
 namespace e2e {
 
@@ -28,14 +31,24 @@ log:
   target: stderr
 )";
 
-std::string write_config() {
-    char path[] = "/tmp/vcpusched-e2e-config-XXXXXX.yaml";
-    const int fd = mkstemps(path, 5);
-    if (fd < 0) {
-        throw std::runtime_error("cannot create the e2e config file");
+// Writes the e2e config plus `extra` (top-level YAML keys) to `path`, or to a new temporary
+// file when `path` is empty; returns the path.
+std::string write_config(const std::string& extra, std::string path = {}) {
+    if (path.empty()) {
+        char name[] = "/tmp/vcpusched-e2e-config-XXXXXX.yaml";
+        const int fd = mkstemps(name, 5);
+        if (fd < 0) {
+            throw std::runtime_error("cannot create the e2e config file");
+        }
+        close(fd);
+        path = name;
     }
-    close(fd);
-    std::ofstream(path) << kDaemonConfig;
+    // Written beside and renamed over, so a reload never reads half a file.
+    const std::string next = path + ".next";
+    std::ofstream(next) << kDaemonConfig << extra;
+    if (std::rename(next.c_str(), path.c_str()) != 0) {
+        throw std::runtime_error("cannot write the e2e config file " + path);
+    }
     return path;
 }
 
@@ -56,6 +69,9 @@ void Scenario::TearDown() {
         std::cerr << "---- daemon log (" << daemon_->log_path() << ") ----\n"
                   << daemon_->log() << "---- end of daemon log ----\n";
     }
+    if (!config_path_.empty()) {
+        std::remove(config_path_.c_str());
+    }
     if (watch_ && !watch_->log().empty()) {
         std::cerr << "pin changes seen:";
         for (const auto& change : watch_->log()) {
@@ -73,7 +89,8 @@ void Scenario::create_guests(const std::vector<std::string>& specs) {
 }
 
 void Scenario::start_daemon(const std::vector<std::string>& extra, const Environment& env) {
-    std::vector<std::string> args{"--config", write_config(), "--connect", "qemu:///system"};
+    config_path_ = write_config("");
+    std::vector<std::string> args{"--config", config_path_, "--connect", "qemu:///system"};
     args.insert(args.end(), extra.begin(), extra.end());
     daemon_.emplace(args, env);
     if (!watch_) {
@@ -90,6 +107,25 @@ bool Scenario::balanced(const Window& w, const std::string& label) {
     std::cerr << label << ": " << w.describe() << " -> " << (ok ? "balanced" : "unbalanced")
               << (judged_by_threads ? " (busy host: judged by vCPU threads)" : "") << std::endl;
     return ok;
+}
+
+void Scenario::reload_daemon(const std::string& extra_yaml) {
+    write_config(extra_yaml, config_path_);
+    ASSERT_EQ(kill(daemon_->pid(), SIGHUP), 0) << "cannot signal the daemon";
+}
+
+std::optional<double> Scenario::wait_for_pins(
+    const std::function<bool(const std::map<VcpuKey, vcpusched::CpuSet>&)>& done,
+    std::chrono::seconds deadline) {
+    const auto start = std::chrono::steady_clock::now();
+    while (std::chrono::steady_clock::now() - start < deadline) {
+        watch_->poll();
+        if (done(read_pins(kPrefix))) {
+            return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+    return std::nullopt;
 }
 
 Window Scenario::observe(double seconds, const std::string& label) {

@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -35,6 +37,15 @@ class Scenario : public testing::Test {
     // `env` in its environment.
     void start_daemon(const std::vector<std::string>& extra = {}, const Environment& env = {});
 
+    // Rewrites the daemon's config file as the e2e config plus `extra_yaml` (top-level keys)
+    // and sends SIGHUP, as `systemctl reload` would.
+    void reload_daemon(const std::string& extra_yaml);
+    // Polls the testbed's pins every 200 ms until `done` holds for them; returns the seconds
+    // that took, or nothing at the deadline.
+    std::optional<double> wait_for_pins(
+        const std::function<bool(const std::map<VcpuKey, vcpusched::CpuSet>&)>& done,
+        std::chrono::seconds deadline);
+
     // Logs and returns whether the window is balanced within kTolerance.
     bool balanced(const Window& w, const std::string& label);
     // Measures windows until one is balanced; fails the test when none is by `deadline`
@@ -46,6 +57,7 @@ class Scenario : public testing::Test {
 
     Guests guests_;
     std::optional<PinWatch> watch_;
+    std::string config_path_;       // the daemon's config file, removed at the end
     std::optional<Daemon> daemon_;  // declared last: stopped before the guests go
 };
 

@@ -125,6 +125,37 @@ TEST_F(Scenario, GuestStartedAndAnotherDestroyedMidRun) {
            "re-balanced " + std::to_string(*at) + " s after the change; " + spreads(after));
 }
 
+TEST_F(Scenario, ReloadReservingAPcpuVacatesItAndReleasingItSpreadsAgain) {
+    // What an operator does to keep a pCPU for the host (irqbalance's banned CPUs): edit
+    // cpus.reserved and reload. Light guests, so that one pCPU can hold them all.
+    create_guests({"a:20@0", "b:20@1", "c:20@0", "d:20@1"});
+    start_daemon();
+    ASSERT_TRUE(wait_until_balanced(seconds(20)).has_value());
+
+    reload_daemon("cpus:\n  reserved: \"0\"\n");
+    const auto only_one = [](const std::map<VcpuKey, vcpusched::CpuSet>& pins) {
+        for (const auto& [vcpu, cpus] : pins)
+            if (cpus != vcpusched::CpuSet{1})
+                return false;
+        return pins.size() == 4;
+    };
+    const auto vacated = wait_for_pins(only_one, seconds(20));
+    ASSERT_TRUE(vacated.has_value()) << "vCPUs still on the reserved pCPU 0";
+    // It stays vacated: no vCPU returns to pCPU 0 although pCPU 1 now carries everything.
+    const int changes = watch_->changes();
+    const Window held = observe(8, "pCPU 0 reserved");
+    EXPECT_EQ(watch_->changes(), changes) << "pins changed while pCPU 0 was reserved";
+    EXPECT_TRUE(only_one(held.pins));
+
+    reload_daemon("");
+    const auto at = wait_until_balanced(seconds(20));
+    ASSERT_TRUE(at.has_value()) << "pCPU 0 released but not used again";
+    EXPECT_TRUE(daemon_->running());
+    figure("ReloadReservingAPcpuVacatesItAndReleasingItSpreadsAgain",
+           "vacated " + std::to_string(*vacated) + " s after the reload; spread again " +
+               std::to_string(*at) + " s after the next");
+}
+
 TEST_F(Scenario, SurvivesLibvirtdRestartAndBalancesAfterIt) {
     const char* state = std::getenv("VCPUSCHED_TESTBED_STATE");
     if (!std::ifstream(std::string(state != nullptr ? state : "/run/vcpusched-testbed") +
