@@ -55,14 +55,18 @@ void BM_Plan(benchmark::State& state) {
     policy.algorithm = state.range(2) ? Algorithm::Count : Algorithm::Balance;
     MoveHistory history;
     std::size_t peak = 0;
+    std::size_t moves = 0;
     for (auto _ : state) {
         const std::size_t base = heap_in_use();
         reset_heap_peak();
         Plan p = plan(m.report, m.topology, policy, history);
         benchmark::DoNotOptimize(p);
         peak = std::max(peak, heap_peak() - base);
+        moves = p.moves.size();
     }
     set_peak_counter(state, peak, vcpus);
+    // A plan's cost grows with the steps it takes: say how many it took.
+    state.counters["moves"] = static_cast<double>(moves);
 }
 
 // plan() on a host with SMT and 4 NUMA nodes: the topology-aware pricing's cost.
@@ -73,14 +77,18 @@ void BM_PlanTopology(benchmark::State& state) {
     PolicyConfig policy;
     MoveHistory history;
     std::size_t peak = 0;
+    std::size_t moves = 0;
     for (auto _ : state) {
         const std::size_t base = heap_in_use();
         reset_heap_peak();
         Plan p = plan(m.report, m.topology, policy, history);
         benchmark::DoNotOptimize(p);
         peak = std::max(peak, heap_peak() - base);
+        moves = p.moves.size();
     }
     set_peak_counter(state, peak, vcpus);
+    // A plan's cost grows with the steps it takes: say how many it took.
+    state.counters["moves"] = static_cast<double>(moves);
 }
 
 // The baseline: one copy of the LoadReport, the least any pass over it costs.

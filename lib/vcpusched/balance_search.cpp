@@ -39,43 +39,47 @@ struct Reading {
 // door, and a swap of like for like gained at both ends (e2e AllOnOne under a busy loop). So a
 // swap is priced in every reading between, loads and demands moving together in a straight
 // line, where somewhere the pair is even or nothing travels.
-Gain worst_reading(const Reading& high, const Reading& low, bool swap) {
+Gain at_reading(double gap, double delta, double extra) {
+    Gain g;
+    g.squares = 2 * delta * (gap - delta) + extra;
+    g.pair = (std::abs(gap) - std::abs(gap - 2 * delta)) / 2 * 100;
+    return g;
+}
+
+// The readings strictly between the ends where a swap's gain can be lowest: the pair's
+// narrowing is piecewise linear (kinks where the pair is even before or after the step), the
+// objective quadratic: its kinks, its vertex and where nothing travels, each only where it lies
+// between the ends (a sign change, a turning slope). Tested without dividing, since this runs
+// for every swap candidate of a search and nearly all have none.
+void inner_readings(const Reading& high, const Reading& low, Gain& worst) {
     const double dg = low.gap - high.gap;
     const double dd = low.delta - high.delta;
     const double de = low.extra - high.extra;
-    // The ends exactly as read (interpolating to t = 1 would round them differently).
-    auto at = [&](double t) {
-        const double gap = t == 1 ? low.gap : high.gap + dg * t;
-        const double delta = t == 1 ? low.delta : high.delta + dd * t;
-        const double extra = t == 1 ? low.extra : high.extra + de * t;
-        Gain g;
-        g.squares = 2 * delta * (gap - delta) + extra;
-        g.pair = (std::abs(gap) - std::abs(gap - 2 * delta)) / 2 * 100;
-        return g;
-    };
-    // The pair's narrowing is piecewise linear (kinks where the pair is even before or after the
-    // step), the objective quadratic: the ends, the kinks, the vertex and where nothing travels.
-    double ts[6] = {0, 1, -1, -1, -1, -1};
-    if (swap) {
-        auto root = [](double value, double slope) {
-            return std::abs(slope) > 1e-12 ? -value / slope : -1.0;
-        };
-        ts[2] = root(high.delta, dd);
-        ts[3] = root(high.gap, dg);
-        ts[4] = root(high.gap - 2 * high.delta, dg - 2 * dd);
-        const double curve = 2 * dd * (dg - dd);
-        const double slope = 2 * (high.delta * (dg - dd) + dd * (high.gap - high.delta)) + de;
-        if (curve > 1e-12)
-            ts[5] = -slope / (2 * curve);
-    }
-    Gain worst = at(0);
-    for (double t : ts) {
-        if (t < 0 || t > 1)
-            continue;
-        const Gain g = at(t);
+    auto consider_at = [&](double t) {
+        const Gain g = at_reading(high.gap + dg * t, high.delta + dd * t, high.extra + de * t);
         worst.squares = std::min(worst.squares, g.squares);
         worst.pair = std::min(worst.pair, g.pair);
-    }
+    };
+    auto crossing = [&](double at_high, double at_low) {
+        if (at_high * at_low < 0)
+            consider_at(at_high / (at_high - at_low));
+    };
+    crossing(high.delta, low.delta);
+    crossing(high.gap, low.gap);
+    crossing(high.gap - 2 * high.delta, low.gap - 2 * low.delta);
+    const double curve = 2 * dd * (dg - dd);
+    const double slope = 2 * (high.delta * (dg - dd) + dd * (high.gap - high.delta)) + de;
+    if (curve > 1e-12 && slope < 0 && slope + 2 * curve > 0)
+        consider_at(-slope / (2 * curve));
+}
+
+Gain worst_reading(const Reading& high, const Reading& low, bool swap) {
+    Gain worst = at_reading(high.gap, high.delta, high.extra);
+    const Gain end = at_reading(low.gap, low.delta, low.extra);
+    worst.squares = std::min(worst.squares, end.squares);
+    worst.pair = std::min(worst.pair, end.pair);
+    if (swap)
+        inner_readings(high, low, worst);
     return worst;
 }
 
