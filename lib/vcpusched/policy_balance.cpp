@@ -24,24 +24,38 @@ void place_on_topology(Placement& pl, std::vector<std::size_t>& order,
 // is allowed on and the host is then within `threshold`: the kernel already balanced them
 // (unpinned guests), and pinning them in place moves nothing. Issues 2 and 4 want every
 // unpinned vCPU pinned; re-placing them all by demand moved vCPUs on a host that needed
-// nothing (bench unpinned). `order` is lifted.
-bool place_where_running(Placement& pl, const std::vector<std::size_t>& order, double threshold) {
+// nothing (bench unpinned). Where domains are kept on one node, a domain the kernel runs on
+// several nodes is placed instead (place_on_topology gathers it on one when it fits): pinned
+// in place, it would stay split, each vCPU far from half its memory. `order` is lifted.
+bool place_where_running(Placement& pl, const std::vector<std::size_t>& order,
+                         const PolicyConfig& config) {
+    const bool one_node_each =
+        pl.topo().active() && pl.topo().nodes() > 1 && config.topology.keep_domain_on_node;
     std::vector<double> loads(pl.slots(), 0);
     for (int s : pl.targets())
         loads[static_cast<std::size_t>(s)] = pl.load(s);
     std::vector<int> where;
+    const std::string* domain = nullptr;  // `order` is in report order: a domain is one run
+    int domain_node = -1;
     for (std::size_t i : order) {
         const VcpuLoad& v = pl.report_vcpu(i);
         const int s = v.running_on >= 0 ? pl.slot_of(v.running_on) : -1;
         if (s < 0 || !pl.is_target(s) || !v.affinity.contains(v.running_on))
             return false;
+        if (one_node_each) {
+            if (!domain || *domain != v.ref.domain_uuid)
+                domain_node = pl.topo().node(s);
+            else if (pl.topo().node(s) != domain_node)
+                return false;
+            domain = &v.ref.domain_uuid;
+        }
         loads[static_cast<std::size_t>(s)] += pl.vcpus()[i].demand;
         where.push_back(s);
     }
     std::vector<double> on_targets;
     for (int s : pl.targets())
         on_targets.push_back(loads[static_cast<std::size_t>(s)]);
-    if (spread_points(on_targets) > threshold + kEps)
+    if (spread_points(on_targets) > config.threshold + kEps)
         return false;
     for (std::size_t k = 0; k < order.size(); ++k)
         pl.put(order[k], where[k]);
@@ -58,7 +72,7 @@ std::size_t place_unplaced(Placement& pl, const PolicyConfig& config, bool& in_p
     if (order.empty())
         return 0;
     pl.lift(order);  // in report order, where equal affinities come in runs
-    in_place = place_where_running(pl, order, config.threshold);
+    in_place = place_where_running(pl, order, config);
     if (in_place)
         return order.size();
     if (pl.topo().active()) {

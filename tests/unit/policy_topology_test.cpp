@@ -155,6 +155,33 @@ TEST(PolicyTopology, MultiVcpuDomainIsPlacedOnOneNode) {
     EXPECT_EQ(blind_nodes.size(), 2U);
 }
 
+TEST(PolicyTopology, UnpinnedDomainsTheKernelSplitOverNodesAreGatheredOnOne) {
+    // The kernel balanced the load but ran each two-vCPU domain on both nodes: pinning them
+    // where they run would fix every domain across nodes. Each fits on one node, so each goes
+    // to one, as a domain new on the host would.
+    ReportBuilder b(numa(2, 2));  // pCPUs 0-1 on node 0, 2-3 on node 1
+    b.vcpu("web", 0, 0.4, "0-3").running_on(0);
+    b.vcpu("web", 1, 0.4, "0-3").running_on(2);
+    b.vcpu("db", 0, 0.4, "0-3").running_on(1);
+    b.vcpu("db", 1, 0.4, "0-3").running_on(3);
+    const LoadReport report = b.build();
+    const Topology& t = b.topology();
+
+    const Plan p = plan(report, t, PolicyConfig{}, MoveHistory{});
+    ASSERT_EQ(p.moves.size(), 4U) << p.reason;
+    EXPECT_EQ(p.reason.find("where they run"), std::string::npos) << p.reason;
+    const auto to = destinations(p);
+    EXPECT_EQ(node_of(t, to.at("web/0")), node_of(t, to.at("web/1"))) << p.reason;
+    EXPECT_EQ(node_of(t, to.at("db/0")), node_of(t, to.at("db/1"))) << p.reason;
+    EXPECT_LE(p.spread_after, PolicyConfig{}.threshold);
+
+    // Without keeping domains on a node, where they run is as good a place as any.
+    PolicyConfig scattered;
+    scattered.topology.keep_domain_on_node = false;
+    const Plan q = plan(report, t, scattered, MoveHistory{});
+    EXPECT_NE(q.reason.find("where they run"), std::string::npos) << q.reason;
+}
+
 TEST(PolicyTopology, DomainTooBigForANodeIsPlacedAcrossNodes) {
     ReportBuilder b(numa(2, 2));
     for (int v = 0; v < 4; ++v)
