@@ -2,6 +2,7 @@
 #include "vcpusched/cycle.hpp"
 
 #include <map>
+#include <set>
 #include <string>
 
 #include "vcpusched/domain_runs.hpp"
@@ -84,29 +85,43 @@ void Cycle::hold(LoadReport& load) const {
             (options_.respect_manual_pins && manual_.manual(v.ref)) || failures_.given_up(v.ref);
 }
 
+std::map<int, int> Cycle::ask_where_running(const VcpuRef& v) {
+    try {
+        return hypervisor_.running_on(v.domain_uuid);
+    } catch (const HypervisorError& e) {
+        // Gone since the sample: the pins will say so. Placing where it runs is a preference,
+        // not worth failing the cycle for, unless the link itself broke.
+        if (e.kind() == HypervisorErrorKind::ConnectionLost)
+            throw;
+        log_.write(LogLevel::Debug, v.domain_name +
+                                        ": where its vCPUs run is unknown, placing them by "
+                                        "demand: " +
+                                        e.what());
+        return {};
+    }
+}
+
 void Cycle::locate_unplaced(LoadReport& load) {
+    std::set<std::string> asked;  // domains asked this cycle: one question each at most
     for (auto& v : load.vcpus) {
         if (v.pcpu >= 0 || v.held || !domain_managed(v.ref.domain_name, options_.policy))
             continue;
         auto it = located_.find(v.ref.domain_uuid);
-        if (it == located_.end()) {
-            std::map<int, int> vcpus;
-            try {
-                vcpus = hypervisor_.running_on(v.ref.domain_uuid);
-            } catch (const HypervisorError& e) {
-                // Gone since the sample: the pins will say so. Placing where it runs is a
-                // preference, not worth failing the cycle for, unless the link itself broke.
-                if (e.kind() == HypervisorErrorKind::ConnectionLost)
-                    throw;
-                log_.write(LogLevel::Debug, v.ref.domain_name +
-                                                ": where its vCPUs run is unknown, placing them "
-                                                "by demand: " +
-                                                e.what());
-            }
-            it = located_.emplace(v.ref.domain_uuid, std::move(vcpus)).first;
+        // A vCPU the last answer did not cover was plugged in since: ask again, once. Whatever
+        // the answer, the vCPU gets an entry (-1 = unknown), so a vCPU the hypervisor cannot
+        // place costs no question per cycle.
+        if (it == located_.end() ||
+            (!it->second.contains(v.ref.vcpu) && !asked.contains(v.ref.domain_uuid))) {
+            std::map<int, int> answer = ask_where_running(v.ref);
+            asked.insert(v.ref.domain_uuid);
+            if (it == located_.end())
+                it = located_.emplace(v.ref.domain_uuid, std::move(answer)).first;
+            else
+                it->second = std::move(answer);
         }
-        if (auto at = it->second.find(v.ref.vcpu); at != it->second.end())
-            v.running_on = at->second;
+        const int where = it->second.try_emplace(v.ref.vcpu, -1).first->second;
+        if (where >= 0)
+            v.running_on = where;
     }
 }
 

@@ -56,10 +56,13 @@ class Cycle {
     void track_runs(const HostSample& sample, CycleReport& report);
     void hold(LoadReport& load) const;
     // Asks where the unpinned vCPUs the policy will place run now, so that they can be pinned
-    // there: one call per such domain and run. Once pinned they are never asked about again;
+    // there: one call per such domain and run, and one more when a vCPU is plugged in that the
+    // answer did not cover. Once pinned they are never asked about again;
     // a dry run, which never pins, reuses the first answer rather than asking every cycle
     // (steady round trips stay constant in the number of domains).
     void locate_unplaced(LoadReport& load);
+    // Where the domain's vCPUs run now; empty when the hypervisor cannot say (logged).
+    std::map<int, int> ask_where_running(const VcpuRef& v);
 
     Hypervisor& hypervisor_;
     Clock& clock_;
@@ -71,7 +74,8 @@ class Cycle {
     MoveHistory moves_;
     ManualPins manual_;
     PinFailures failures_;
-    std::map<std::string, std::map<int, int>> located_;  // domain UUID → vCPU → pCPU it ran on
+    // Domain UUID → vCPU → pCPU it ran on (-1: the hypervisor did not say).
+    std::map<std::string, std::map<int, int>> located_;
 };
 
 }  // namespace vcpusched

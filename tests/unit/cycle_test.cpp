@@ -271,6 +271,58 @@ TEST(Cycle, DryRunAsksWhereVcpusRunOncePerDomainRun) {
     EXPECT_NE(r.plan.reason.find("where they run"), std::string::npos) << r.plan.reason;
 }
 
+// "a" with one unpinned vCPU until step 2, when a second one is plugged in (fresh counters).
+HostSample hot_plugged_a(int step) {
+    SampleBuilder b(2.0 * step);
+    b.vm("a").vcpu(0, 800 * step, 0, "0-1");
+    if (step >= 2)
+        b.vcpu(1, 800 * (step - 2), 0, "0-1");
+    return b.vm("b").vcpu(0, 200 * step, 0, "0");
+}
+
+TEST(Cycle, HotPluggedVcpuIsLocatedWithOneMoreQuestion) {
+    FakeHypervisor hv(Topology::flat(2));
+    FakeClock clock;
+    NullLog log;
+    for (int step = 0; step < 6; ++step)
+        hv.script(hot_plugged_a(step));
+    hv.where["uuid-a"] = {{0, 1}};
+    CycleOptions o = options();
+    o.dry_run = true;  // never pins, so both vCPUs are placed again every cycle
+    Cycle cycle(hv, clock, o, log);
+    cycle.run();
+    cycle.run();
+    EXPECT_EQ(hv.running_on_calls.size(), 1U);
+
+    hv.where["uuid-a"] = {{0, 1}, {1, 0}};  // the hypervisor knows the new vCPU
+    CycleReport r = cycle.run();
+    EXPECT_EQ(hv.running_on_calls.size(), 2U) << "the new vCPU was not asked about";
+    bool located = false;
+    for (const auto& v : r.load.vcpus)
+        located = located || (v.ref.domain_name == "a" && v.ref.vcpu == 1 && v.running_on == 0);
+    EXPECT_TRUE(located);
+
+    cycle.run();
+    cycle.run();
+    EXPECT_EQ(hv.running_on_calls.size(), 2U) << "asked again about vCPUs already answered";
+}
+
+TEST(Cycle, VcpuTheHypervisorCannotLocateIsNotAskedAboutEveryCycle) {
+    FakeHypervisor hv(Topology::flat(2));
+    FakeClock clock;
+    NullLog log;
+    for (int step = 0; step < 6; ++step)
+        hv.script(hot_plugged_a(step));
+    hv.where["uuid-a"] = {{0, 1}};  // never says where vCPU 1 runs
+    CycleOptions o = options();
+    o.dry_run = true;
+    Cycle cycle(hv, clock, o, log);
+    for (int i = 0; i < 6; ++i)
+        cycle.run();
+    // Once when a's vCPUs were first placed, once more when vCPU 1 appeared, then no more.
+    EXPECT_EQ(hv.running_on_calls.size(), 2U);
+}
+
 TEST(Cycle, ExcludedDomainsAreNotAskedWhereTheyRun) {
     FakeHypervisor hv(Topology::flat(2));
     FakeClock clock;
