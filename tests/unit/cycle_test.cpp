@@ -29,6 +29,20 @@ HostSample crowded(int step) {
         .vcpu(0, 1000 * step, 0, "0");
 }
 
+// A fake 2-pCPU host that reports sample(0), sample(1), … (`steps` of them, one per run), with
+// the clock and the log a Cycle needs: `auto& [hv, clock, log] = host;`.
+struct ScriptedHost {
+    ScriptedHost(HostSample (*sample)(int), int steps,
+                 std::chrono::nanoseconds tick = std::chrono::nanoseconds{0})
+        : clock(tick) {
+        for (int i = 0; i < steps; ++i)
+            hv.script(sample(i));
+    }
+    FakeHypervisor hv{Topology::flat(2)};
+    FakeClock clock;
+    RecordingLog log;
+};
+
 CycleOptions options() {
     CycleOptions o;
     o.policy.smoothing = 0;
@@ -36,10 +50,8 @@ CycleOptions options() {
 }
 
 TEST(Cycle, FirstRunIsABaselineOnly) {
-    FakeHypervisor hv(Topology::flat(2));
-    FakeClock clock(std::chrono::milliseconds(3));
-    NullLog log;
-    hv.script(crowded(0));
+    ScriptedHost host(crowded, 1, std::chrono::milliseconds(3));
+    auto& [hv, clock, log] = host;
     Cycle cycle(hv, clock, options(), log);
     CycleReport r = cycle.run();
     EXPECT_TRUE(r.baseline);
@@ -49,11 +61,8 @@ TEST(Cycle, FirstRunIsABaselineOnly) {
 }
 
 TEST(Cycle, SecondRunMeasuresPlansAndApplies) {
-    FakeHypervisor hv(Topology::flat(2));
-    FakeClock clock(std::chrono::milliseconds(5));
-    NullLog log;
-    hv.script(crowded(0));
-    hv.script(crowded(1));
+    ScriptedHost host(crowded, 2, std::chrono::milliseconds(5));
+    auto& [hv, clock, log] = host;
     Cycle cycle(hv, clock, options(), log);
     cycle.run();
     CycleReport r = cycle.run();
@@ -69,11 +78,8 @@ TEST(Cycle, SecondRunMeasuresPlansAndApplies) {
 }
 
 TEST(Cycle, TraceLevelShowsWhatEachVcpuAndPcpuMeasured) {
-    FakeHypervisor hv(Topology::flat(2));
-    FakeClock clock(std::chrono::milliseconds(5));
-    RecordingLog log;
-    hv.script(crowded(0));
-    hv.script(crowded(1));
+    ScriptedHost host(crowded, 2, std::chrono::milliseconds(5));
+    auto& [hv, clock, log] = host;
     Cycle cycle(hv, clock, options(), log);
     cycle.run();
     cycle.run();
@@ -88,12 +94,9 @@ TEST(Cycle, TraceLevelShowsWhatEachVcpuAndPcpuMeasured) {
 }
 
 TEST(Cycle, BelowTraceLevelNoMeasurementLinesAreComposed) {
-    FakeHypervisor hv(Topology::flat(2));
-    FakeClock clock(std::chrono::milliseconds(5));
-    RecordingLog log;
+    ScriptedHost host(crowded, 2, std::chrono::milliseconds(5));
+    auto& [hv, clock, log] = host;
     log.from = LogLevel::Debug;
-    hv.script(crowded(0));
-    hv.script(crowded(1));
     Cycle cycle(hv, clock, options(), log);
     cycle.run();
     cycle.run();
@@ -102,11 +105,8 @@ TEST(Cycle, BelowTraceLevelNoMeasurementLinesAreComposed) {
 }
 
 TEST(Cycle, DryRunPlansButNeverPins) {
-    FakeHypervisor hv(Topology::flat(2));
-    FakeClock clock;
-    NullLog log;
-    hv.script(crowded(0));
-    hv.script(crowded(1));
+    ScriptedHost host(crowded, 2);
+    auto& [hv, clock, log] = host;
     CycleOptions o = options();
     o.dry_run = true;
     Cycle cycle(hv, clock, o, log);
@@ -120,11 +120,8 @@ TEST(Cycle, DryRunPlansButNeverPins) {
 TEST(Cycle, MovedVcpuCoolsDownForTheNextCycles) {
     // The fake's affinity does not follow the pin, so the host keeps looking crowded: the
     // planner would pick the same vCPU again if the cooldown did not hold it.
-    FakeHypervisor hv(Topology::flat(2));
-    FakeClock clock;
-    NullLog log;
-    for (int i = 0; i < 4; ++i)
-        hv.script(crowded(i));
+    ScriptedHost host(crowded, 4);
+    auto& [hv, clock, log] = host;
     CycleOptions o = options();
     o.policy.cooldown = 3;
     Cycle cycle(hv, clock, o, log);
@@ -140,11 +137,8 @@ TEST(Cycle, MovedVcpuCoolsDownForTheNextCycles) {
 }
 
 TEST(Cycle, DomainVanishingBetweenSampleAndPinIsANormalOutcome) {
-    FakeHypervisor hv(Topology::flat(2));
-    FakeClock clock;
-    NullLog log;
-    hv.script(crowded(0));
-    hv.script(crowded(1));
+    ScriptedHost host(crowded, 2);
+    auto& [hv, clock, log] = host;
     hv.fail_pins_of("a", HypervisorErrorKind::DomainGone);
     hv.fail_pins_of("b", HypervisorErrorKind::DomainGone);
     Cycle cycle(hv, clock, options(), log);
@@ -155,10 +149,8 @@ TEST(Cycle, DomainVanishingBetweenSampleAndPinIsANormalOutcome) {
 }
 
 TEST(Cycle, LostConnectionPropagatesAndResetStartsOverWithABaseline) {
-    FakeHypervisor hv(Topology::flat(2));
-    FakeClock clock;
-    NullLog log;
-    hv.script(crowded(0));
+    ScriptedHost host(crowded, 1);
+    auto& [hv, clock, log] = host;
     Cycle cycle(hv, clock, options(), log);
     cycle.run();
     hv.fail_next_sample(HypervisorErrorKind::ConnectionLost);
@@ -170,11 +162,8 @@ TEST(Cycle, LostConnectionPropagatesAndResetStartsOverWithABaseline) {
 }
 
 TEST(Cycle, LostConnectionDuringPinsPropagates) {
-    FakeHypervisor hv(Topology::flat(2));
-    FakeClock clock;
-    NullLog log;
-    hv.script(crowded(0));
-    hv.script(crowded(1));
+    ScriptedHost host(crowded, 2);
+    auto& [hv, clock, log] = host;
     hv.fail_pins_of("a", HypervisorErrorKind::ConnectionLost);
     hv.fail_pins_of("b", HypervisorErrorKind::ConnectionLost);
     Cycle cycle(hv, clock, options(), log);
@@ -188,11 +177,8 @@ TEST(Cycle, LostConnectionDuringPinsPropagates) {
 }
 
 TEST(Cycle, SetOptionsTakesEffectNextRun) {
-    FakeHypervisor hv(Topology::flat(2));
-    FakeClock clock;
-    NullLog log;
-    hv.script(crowded(0));
-    hv.script(crowded(1));
+    ScriptedHost host(crowded, 2);
+    auto& [hv, clock, log] = host;
     Cycle cycle(hv, clock, options(), log);
     cycle.run();
     CycleOptions o = options();
@@ -214,11 +200,8 @@ HostSample unpinned_a(int step) {
 }
 
 TEST(Cycle, UnpinnedVcpusArePinnedWhereTheHypervisorSaysTheyRun) {
-    FakeHypervisor hv(Topology::flat(2));
-    FakeClock clock;
-    NullLog log;
-    hv.script(unpinned_a(0));
-    hv.script(unpinned_a(1));
+    ScriptedHost host(unpinned_a, 2);
+    auto& [hv, clock, log] = host;
     hv.where["uuid-a"] = {{0, 1}, {1, 0}};
     Cycle cycle(hv, clock, options(), log);
     cycle.run();
@@ -232,11 +215,8 @@ TEST(Cycle, UnpinnedVcpusArePinnedWhereTheHypervisorSaysTheyRun) {
 }
 
 TEST(Cycle, DomainGoneWhenAskedWhereItRunsIsPlacedByDemand) {
-    FakeHypervisor hv(Topology::flat(2));
-    FakeClock clock;
-    RecordingLog log;
-    hv.script(unpinned_a(0));
-    hv.script(unpinned_a(1));  // no hv.where: running_on() says the domain is gone
+    ScriptedHost host(unpinned_a, 2);  // no hv.where: running_on() says the domain is gone
+    auto& [hv, clock, log] = host;
     Cycle cycle(hv, clock, options(), log);
     cycle.run();
     CycleReport r;
@@ -253,11 +233,8 @@ TEST(Cycle, DomainGoneWhenAskedWhereItRunsIsPlacedByDemand) {
 }
 
 TEST(Cycle, DryRunAsksWhereVcpusRunOncePerDomainRun) {
-    FakeHypervisor hv(Topology::flat(2));
-    FakeClock clock;
-    NullLog log;
-    for (int step = 0; step < 4; ++step)
-        hv.script(unpinned_a(step));
+    ScriptedHost host(unpinned_a, 4);
+    auto& [hv, clock, log] = host;
     hv.where["uuid-a"] = {{0, 1}, {1, 0}};
     CycleOptions o = options();
     o.dry_run = true;
@@ -281,11 +258,8 @@ HostSample hot_plugged_a(int step) {
 }
 
 TEST(Cycle, HotPluggedVcpuIsLocatedWithOneMoreQuestion) {
-    FakeHypervisor hv(Topology::flat(2));
-    FakeClock clock;
-    NullLog log;
-    for (int step = 0; step < 6; ++step)
-        hv.script(hot_plugged_a(step));
+    ScriptedHost host(hot_plugged_a, 6);
+    auto& [hv, clock, log] = host;
     hv.where["uuid-a"] = {{0, 1}};
     CycleOptions o = options();
     o.dry_run = true;  // never pins, so both vCPUs are placed again every cycle
@@ -308,11 +282,8 @@ TEST(Cycle, HotPluggedVcpuIsLocatedWithOneMoreQuestion) {
 }
 
 TEST(Cycle, VcpuTheHypervisorCannotLocateIsNotAskedAboutEveryCycle) {
-    FakeHypervisor hv(Topology::flat(2));
-    FakeClock clock;
-    NullLog log;
-    for (int step = 0; step < 6; ++step)
-        hv.script(hot_plugged_a(step));
+    ScriptedHost host(hot_plugged_a, 6);
+    auto& [hv, clock, log] = host;
     hv.where["uuid-a"] = {{0, 1}};  // never says where vCPU 1 runs
     CycleOptions o = options();
     o.dry_run = true;
@@ -324,11 +295,8 @@ TEST(Cycle, VcpuTheHypervisorCannotLocateIsNotAskedAboutEveryCycle) {
 }
 
 TEST(Cycle, ExcludedDomainsAreNotAskedWhereTheyRun) {
-    FakeHypervisor hv(Topology::flat(2));
-    FakeClock clock;
-    NullLog log;
-    hv.script(unpinned_a(0));
-    hv.script(unpinned_a(1));
+    ScriptedHost host(unpinned_a, 2);
+    auto& [hv, clock, log] = host;
     CycleOptions o = options();
     o.policy.exclude = {"a"};
     Cycle cycle(hv, clock, o, log);

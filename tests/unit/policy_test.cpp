@@ -150,31 +150,31 @@ TEST(Plan, SwapOfLikeVcpusBetweenTwoSaturatedPcpusIsNotMade) {
     EXPECT_EQ(swap.moves.size(), 2U) << swap.reason;
 }
 
+// The plan for a and b starved on pCPU 0 (it has no idle time: they ran `run`, read 64 %) next
+// to c and d measured at `next_door` on pCPU 1.
+Plan plan_beside_saturated(double run, double next_door) {
+    ReportBuilder b(2);
+    b.guessed_vcpu("a", 0, run, 0.64, "0")
+        .guessed_vcpu("b", 0, run, 0.64, "0")
+        .vcpu("c", 0, next_door, "1")
+        .vcpu("d", 0, next_door, "1");
+    LoadReport report = b.build();
+    report.pcpus[0].saturated = true;
+    return plan(report, b.topology(), PolicyConfig{}, MoveHistory{});
+}
+
 TEST(Plan, StepThatTurnsAroundBetweenTheReadingsOfGuessesIsNotMade) {
     // Another program saturates pCPU 0 (e2e AllOnOne under a busy loop): a and b wait there,
     // run 33 % and read 64 %, while c and d run their 40 % on pCPU 1. Read as guessed, pCPU 0 is
     // the busy one (128 % against 80 %); read at their run shares, pCPU 1 is (66 % against
     // 80 %). Swapping a for c gains in both readings, but in opposite directions: somewhere in
     // between the pair is even and the swap only moves like for like.
-    ReportBuilder b(2);
-    b.guessed_vcpu("a", 0, 0.33, 0.64, "0")
-        .guessed_vcpu("b", 0, 0.33, 0.64, "0")
-        .vcpu("c", 0, 0.40, "1")
-        .vcpu("d", 0, 0.40, "1");
-    LoadReport busy_on_zero = b.build();
-    busy_on_zero.pcpus[0].saturated = true;
-    Plan p = plan(busy_on_zero, b.topology(), PolicyConfig{}, MoveHistory{});
+    const Plan p = plan_beside_saturated(0.33, 0.40);
     EXPECT_TRUE(p.moves.empty()) << p.reason;
 
-    // Where both readings agree that pCPU 0 is the busy one, the same swap is made.
-    ReportBuilder agree(2);
-    agree.guessed_vcpu("a", 0, 0.50, 0.64, "0")
-        .guessed_vcpu("b", 0, 0.50, 0.64, "0")
-        .vcpu("c", 0, 0.30, "1")
-        .vcpu("d", 0, 0.30, "1");
-    LoadReport busy = agree.build();
-    busy.pcpus[0].saturated = true;
-    Plan q = plan(busy, agree.topology(), PolicyConfig{}, MoveHistory{});
+    // Where both readings agree that pCPU 0 is the busy one (100 % or 128 % against 60 %), the
+    // same swap is made.
+    const Plan q = plan_beside_saturated(0.50, 0.30);
     EXPECT_EQ(q.moves.size(), 2U) << q.reason;
 }
 
