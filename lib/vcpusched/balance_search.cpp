@@ -28,17 +28,7 @@ struct Reading {
     double extra = 0;
 };
 
-// A guessed demand (a starved vCPU's) is only known to lie between its run share and the
-// guess, so a step is priced with the guesses taken as right (`high`) and at their low end
-// (`low`), and the worse gain counts: a move that pays off only if the guesses are right is not
-// made, which stops ping-pong around a saturated pCPU. For a single move the ends decide: what
-// travels is one demand, above zero in both readings, and a pair that turns even in between has
-// turned at the low end too, where the gain is then negative. A swap moves a difference of two
-// demands, and both ends can gain in opposite directions: another program saturating one pCPU
-// made its guests read busier as guessed, but idler in run time, than the like guests next
-// door, and a swap of like for like gained at both ends (e2e AllOnOne under a busy loop). So a
-// swap is priced in every reading between, loads and demands moving together in a straight
-// line, where somewhere the pair is even or nothing travels.
+// The gain of a step in one reading, from how much busier a is than b and what travels.
 Gain at_reading(double gap, double delta, double extra) {
     Gain g;
     g.squares = 2 * delta * (gap - delta) + extra;
@@ -73,6 +63,17 @@ void inner_readings(const Reading& high, const Reading& low, Gain& worst) {
         consider_at(-slope / (2 * curve));
 }
 
+// A guessed demand (a starved vCPU's) is only known to lie between its run share and the
+// guess, so a step is priced with the guesses taken as right (`high`) and at their low end
+// (`low`), and the worse gain counts: a move that pays off only if the guesses are right is not
+// made, which stops ping-pong around a saturated pCPU. For a single move the ends decide: what
+// travels is one demand, above zero in both readings, and a pair that turns even in between has
+// turned at the low end too, where the gain is then negative. A swap moves a difference of two
+// demands, and both ends can gain in opposite directions: another program saturating one pCPU
+// made its guests read busier as guessed, but idler in run time, than the like guests next
+// door, and a swap of like for like gained at both ends (e2e AllOnOne under a busy loop). So a
+// swap is priced in every reading between, loads and demands moving together in a straight
+// line, where somewhere the pair is even or nothing travels.
 Gain worst_reading(const Reading& high, const Reading& low, bool swap) {
     Gain worst = at_reading(high.gap, high.delta, high.extra);
     const Gain end = at_reading(low.gap, low.delta, low.extra);
