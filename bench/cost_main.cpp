@@ -47,12 +47,9 @@ void set_peak_counter(benchmark::State& state, std::size_t peak_bytes, int vcpus
     state.counters["B_per_vcpu"] = static_cast<double>(peak_bytes) / vcpus;
 }
 
-void BM_Plan(benchmark::State& state) {
-    const int pcpus = static_cast<int>(state.range(0));
-    const int vcpus = static_cast<int>(state.range(1));
-    const Measured m = measured_host(pcpus, vcpus);
-    PolicyConfig policy;
-    policy.algorithm = state.range(2) ? Algorithm::Count : Algorithm::Balance;
+// Times plan() on `m` under `policy`, with its peak heap and how many moves it made (a plan's
+// cost grows with the steps it takes).
+void time_plan(benchmark::State& state, const Measured& m, const PolicyConfig& policy, int vcpus) {
     MoveHistory history;
     std::size_t peak = 0;
     std::size_t moves = 0;
@@ -65,30 +62,21 @@ void BM_Plan(benchmark::State& state) {
         moves = p.moves.size();
     }
     set_peak_counter(state, peak, vcpus);
-    // A plan's cost grows with the steps it takes: say how many it took.
     state.counters["moves"] = static_cast<double>(moves);
+}
+
+void BM_Plan(benchmark::State& state) {
+    const int vcpus = static_cast<int>(state.range(1));
+    PolicyConfig policy;
+    policy.algorithm = state.range(2) ? Algorithm::Count : Algorithm::Balance;
+    time_plan(state, measured_host(static_cast<int>(state.range(0)), vcpus), policy, vcpus);
 }
 
 // plan() on a host with SMT and 4 NUMA nodes: the topology-aware pricing's cost.
 void BM_PlanTopology(benchmark::State& state) {
-    const int pcpus = static_cast<int>(state.range(0));
     const int vcpus = static_cast<int>(state.range(1));
-    const Measured m = measured_host(pcpus, vcpus, true);
-    PolicyConfig policy;
-    MoveHistory history;
-    std::size_t peak = 0;
-    std::size_t moves = 0;
-    for (auto _ : state) {
-        const std::size_t base = heap_in_use();
-        reset_heap_peak();
-        Plan p = plan(m.report, m.topology, policy, history);
-        benchmark::DoNotOptimize(p);
-        peak = std::max(peak, heap_peak() - base);
-        moves = p.moves.size();
-    }
-    set_peak_counter(state, peak, vcpus);
-    // A plan's cost grows with the steps it takes: say how many it took.
-    state.counters["moves"] = static_cast<double>(moves);
+    time_plan(state, measured_host(static_cast<int>(state.range(0)), vcpus, true), PolicyConfig{},
+              vcpus);
 }
 
 // The baseline: one copy of the LoadReport, the least any pass over it costs.

@@ -17,8 +17,8 @@ namespace {
 
 // Only the testbed's guests are the daemon's business; it takes manual pins back so that a
 // test can disturb the placement with `virsh vcpupin`; it logs at trace so that a failure shows
-// the loads each plan was made from; its balance target is tighter than the
-// test's tolerance (threshold is a standard deviation: 3 points ≈ 6 points of spread on 2 pCPUs).
+// the loads each plan was made from; its balance target is tighter than the test's tolerance
+// (threshold is a standard deviation: 3 points ≈ 6 points of spread on 2 pCPUs).
 constexpr const char* kDaemonConfig = R"(connect: "qemu:///system"
 interval: 2
 respect_manual_pins: false
